@@ -1,0 +1,47 @@
+"""Cooperative cancellation and the progress callback protocol."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Cancelled(Exception):
+    """Raised inside long work when its CancelToken was set."""
+
+
+class CancelToken:
+    """A thread-safe flag that long-running work polls between files."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEvent:
+    """One progress report: which phase, how far, and the file being worked on."""
+
+    phase: str  # "discover" | "fingerprint" | "confirm" | "group"
+    done: int
+    total: int  # 0 when unknown (while discovering)
+    current: str = ""
+
+
+class Progress(Protocol):
+    def __call__(self, event: ProgressEvent) -> None: ...
+
+
+def no_progress(event: ProgressEvent) -> None:
+    """The default progress callback: ignore every report."""
