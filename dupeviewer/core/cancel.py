@@ -45,3 +45,22 @@ class Progress(Protocol):
 
 def no_progress(event: ProgressEvent) -> None:
     """The default progress callback: ignore every report."""
+
+
+class Throttled:
+    """Forward at most ``rate`` progress events per second, plus every phase's last one."""
+
+    def __init__(self, progress: Progress, rate: float = 15.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._progress = progress
+        self._gap = 1.0 / rate
+        self._last = -1.0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        now = self._clock()
+        final = event.total > 0 and event.done >= event.total
+        if final or now - self._last >= self._gap:
+            self._last = now
+            self._progress(event)

@@ -50,8 +50,10 @@ class ImageInfo:
     format: str
     dhash: int
     phash: int
-    rot_hashes: tuple[int, ...] = ()
-    """pHashes of the 7 other rotations/mirrors, in :data:`fingerprint.TRANSFORMS` order."""
+    rot_phash: tuple[int, ...] = ()
+    """pHashes of the 7 other rotations/mirrors, in :data:`hashing.TRANSFORMS` order."""
+    rot_dhash: tuple[int, ...] = ()
+    """dHashes of the same 7 rotations/mirrors."""
     colour: bytes = b""
     """Chroma signature: Cb then Cr of an 8x8 thumbnail (128 bytes); empty if unknown."""
     low_detail: bool = False
@@ -86,6 +88,10 @@ class Member:
 
     info: ImageInfo
     distance: int = 0
+    """Perceptual (pHash) distance to the keeper; 0 for the keeper and identical copies."""
+    match: str = "keeper"
+    """How this copy relates to the keeper: "keeper", "exact" (same bytes),
+    "pixels" (same decoded pixels) or "near" (similar picture)."""
     reference: bool = False
     """In a reference folder: counts as kept and is never trashed."""
 
@@ -155,3 +161,5 @@ class ScanResult:
     """Every fingerprinted image, so a front end can regroup without decoding again."""
     roots: tuple[str, ...] = ()
     cancelled: bool = False
+    warnings: tuple[str, ...] = ()
+    """Problems that cost speed but not results (an unreadable cache that was rebuilt)."""

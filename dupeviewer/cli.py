@@ -1,0 +1,211 @@
+"""Command line: ``dupeviewer [FOLDER...]`` opens the window; ``dupeviewer scan`` is headless."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dupeviewer import __version__
+from dupeviewer.core.cancel import CancelToken, ProgressEvent
+from dupeviewer.core.model import DEFAULT_THRESHOLD, Options
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EXAMPLES = """\
+examples:
+  dupeviewer                          open the window
+  dupeviewer ~/Pictures               open the window and scan ~/Pictures
+  dupeviewer --demo                   scan a generated demo library
+  dupeviewer scan ~/Pictures          print duplicate groups as text
+  dupeviewer scan ~/Pictures --json > groups.json
+  dupeviewer scan a b --threshold 6 --rotations --exclude '*/Backup/*'
+  dupeviewer undo                     restore the files of the last trash action
+
+exit codes: 0 success (whether or not duplicates were found), 1 unexpected error,
+            2 bad option or missing folder, 130 interrupted (Ctrl+C)
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def parse_size(text: str) -> int:
+    units = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2,
+             "g": 1000**3, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+    number = text.strip().lower()
+    suffix = number.lstrip("0123456789.")
+    value = number[: len(number) - len(suffix)]
+    if not value or suffix.strip() not in units:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 100KB or 2MB)")
+    return int(float(value) * units[suffix.strip()])
+
+
+def threshold(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 32:
+        raise argparse.ArgumentTypeError("threshold must be between 0 and 32")
+    return value
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dupeviewer",
+        description="Find duplicate and near-duplicate photos, review them side by side, "
+                    "and move the redundant copies to the trash.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"dupeviewer {__version__}")
+    parser.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to scan at once")
+    parser.add_argument("--demo", action="store_true",
+                        help="create a demo photo library in a temporary folder and scan it")
+    parser.add_argument("commands", nargs=0, metavar="{scan,undo}", action=_NoOp,
+                        help="headless commands: 'dupeviewer scan --help', "
+                             "'dupeviewer undo --help'")
+    return parser
+
+
+class _NoOp(argparse.Action):
+    def __call__(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def scan_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dupeviewer scan", description="Scan folders without a window and "
+                     "print the duplicate groups. Never deletes anything.",
+                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folders", nargs="+", metavar="FOLDER")
+    parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--json", action="store_const", const="json", dest="format",
+                        help="same as --format json")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the output to FILE")
+    parser.add_argument("--threshold", type=threshold, default=DEFAULT_THRESHOLD,
+                        help=f"near-duplicate distance, 0 strict ... 32 loose "
+                             f"(default {DEFAULT_THRESHOLD})")
+    parser.add_argument("--rotations", action="store_true",
+                        help="also match copies rotated by 90/180/270 degrees or mirrored")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes for decoding (default: all cores; 0: none)")
+    parser.add_argument("--cache", type=Path, metavar="FILE", help="fingerprint cache file")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write a cache")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="skip files and folders matching GLOB (repeatable)")
+    parser.add_argument("--min-size", type=parse_size, default=0, metavar="SIZE",
+                        help="ignore files smaller than SIZE (e.g. 50KB)")
+    parser.add_argument("--reference", action="append", default=[], metavar="FOLDER",
+                        help="a folder whose files are always kept (repeatable)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="skip a file whose decoding takes longer (default 60)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    return parser
+
+
+def undo_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dupeviewer undo",
+                     description="Restore the files moved to the trash by the last trash "
+                                 "action (freedesktop trash on Linux).")
+    parser.add_argument("--journal", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+class StderrProgress:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.width = 0
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if not self.enabled:
+            return
+        if event.total:
+            filled = int(30 * event.done / event.total)
+            bar = "#" * filled + "-" * (30 - filled)
+            line = f"{event.phase:<11} [{bar}] {event.done}/{event.total}"
+        else:
+            line = f"{event.phase:<11} {event.done} files found"
+        sys.stderr.write("\r" + line.ljust(self.width))
+        self.width = len(line)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def run_scan(argv: Sequence[str]) -> int:
+    from dupeviewer import report
+    from dupeviewer.core.scan import ScanError, scan
+
+    args = scan_parser().parse_args(argv)
+    missing = [f for f in args.folders if not os.path.isdir(f)]
+    if missing:
+        raise UsageError(f"not a folder: {missing[0]}")
+    options = Options(threshold=args.threshold, rotations=args.rotations, workers=args.workers,
+                      cache_path=args.cache, use_cache=not args.no_cache,
+                      excludes=tuple(args.exclude), min_size=args.min_size,
+                      references=tuple(args.reference), file_timeout=args.timeout)
+    progress = StderrProgress(not args.quiet)
+    cancel = CancelToken()
+    try:
+        result = scan(args.folders, options, progress, cancel)
+    except ScanError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        progress.close()
+    render = {"json": report.to_json, "csv": report.to_csv, "text": report.to_text}
+    text = render[args.format](result)
+    if args.output:
+        Path(args.output).write_text(text if text.endswith("\n") else text + "\n",
+                                     encoding="utf-8", errors="surrogateescape")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def run_undo(argv: Sequence[str]) -> int:
+    from dupeviewer.core import trash
+
+    args = undo_parser().parse_args(argv)
+    outcome = trash.undo_last(args.journal)
+    for line in outcome.lines():
+        print(line)
+    return EXIT_OK if outcome.ok else EXIT_ERROR
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = gui_parser().parse_args(argv)
+    missing = [f for f in args.folders if not os.path.isdir(f)]
+    if missing:
+        raise UsageError(f"not a folder: {missing[0]}")
+    from dupeviewer.gui.app import run
+
+    return run(list(args.folders), demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    commands = {"scan": run_scan, "undo": run_undo}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return run_gui(argv)
+    except UsageError as exc:
+        print(f"dupeviewer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("dupeviewer: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,183 @@
+"""SQLite fingerprint cache keyed by (path, size, mtime_ns, dev, ino)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import platformdirs
+
+from dupeviewer.core.model import FileStat, ImageInfo, Skipped
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
+"""Bump whenever fingerprints change meaning; an older cache is then rebuilt."""
+_HEX_FIELDS = ("dhash", "phash")
+
+
+def default_cache_path() -> Path:
+    return Path(platformdirs.user_cache_dir("dupeviewer", "dupeviewer")) / "fingerprints.sqlite3"
+
+
+def _encode(info: ImageInfo) -> str:
+    data = asdict(info)
+    for key in ("path", "size", "mtime_ns", "dev", "ino", "links", "byte_digest", "pixel_digest"):
+        del data[key]
+    for key in _HEX_FIELDS:
+        data[key] = format(data[key], "x")
+    data["rot_phash"] = [format(h, "x") for h in info.rot_phash]
+    data["rot_dhash"] = [format(h, "x") for h in info.rot_dhash]
+    data["colour"] = info.colour.hex()
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _decode(file: FileStat, text: str, byte_digest: str | None,
+            pixel_digest: str | None) -> ImageInfo:
+    data = json.loads(text)
+    for key in _HEX_FIELDS:
+        data[key] = int(data[key], 16)
+    data["rot_phash"] = tuple(int(h, 16) for h in data["rot_phash"])
+    data["rot_dhash"] = tuple(int(h, 16) for h in data["rot_dhash"])
+    data["colour"] = bytes.fromhex(data["colour"])
+    return ImageInfo(path=file.path, size=file.size, mtime_ns=file.mtime_ns, dev=file.dev,
+                     ino=file.ino, byte_digest=byte_digest, pixel_digest=pixel_digest, **data)
+
+
+class Cache:
+    """Fingerprints of unchanged files. Any cache problem costs speed, never the scan."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+        self.db: sqlite3.Connection | None = None
+        if path is not None:
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._connect(path)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(path, f"fingerprint cache {path} was unreadable ({exc}); rebuilt it")
+        except OSError as exc:
+            self.warnings.append(f"fingerprint cache disabled: cannot open {path}: {exc}")
+            log.warning(self.warnings[-1])
+            self.db = None
+
+    def _connect(self, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=10, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        has_table = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='files'").fetchone()
+        if has_table and version != SCHEMA_VERSION:
+            db.close()
+            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, "
+            "mtime_ns INTEGER, dev INTEGER, ino INTEGER, info TEXT, skipped TEXT, "
+            "byte_digest TEXT, pixel_digest TEXT)")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.commit()
+        return db
+
+    def _rebuild(self, path: Path, message: str) -> None:
+        self.warnings.append(message)
+        log.warning(message)
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.unlink(f"{path}{suffix}")
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                self.warnings.append(f"fingerprint cache disabled: cannot remove {path}: {exc}")
+                self.db = None
+                return
+        try:
+            self.db = self._connect(path)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self.warnings.append(f"fingerprint cache disabled: {exc}")
+            self.db = None
+
+    def _guard(self, action: str, exc: sqlite3.Error) -> None:
+        message = f"fingerprint cache error while {action}: {exc}; continuing without it"
+        self.warnings.append(message)
+        log.warning(message)
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+
+    def lookup(self, files: Sequence[FileStat]) -> dict[str, ImageInfo | Skipped]:
+        """Cached results for files whose size, mtime and identity are unchanged."""
+        if self.db is None:
+            return {}
+        found: dict[str, ImageInfo | Skipped] = {}
+        try:
+            cursor = self.db.cursor()
+            for file in files:
+                row = cursor.execute(
+                    "SELECT size, mtime_ns, dev, ino, info, skipped, byte_digest, pixel_digest "
+                    "FROM files WHERE path=?", (os.fsencode(file.path),)).fetchone()
+                if row is None or tuple(row[:4]) != (file.size, file.mtime_ns, file.dev, file.ino):
+                    continue
+                if row[5] is not None:
+                    found[file.path] = Skipped(file.path, row[5])
+                elif row[4] is not None:
+                    found[file.path] = _decode(file, row[4], row[6], row[7])
+        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            if isinstance(exc, sqlite3.Error):
+                self._guard("reading", exc)
+            else:
+                self._rebuild(self.path or Path(), f"fingerprint cache was malformed ({exc}); "
+                              "rebuilt it")
+            return {}
+        return found
+
+    def store(self, files: Iterable[tuple[FileStat, ImageInfo | Skipped]]) -> None:
+        if self.db is None:
+            return
+        rows = []
+        for file, result in files:
+            key = (os.fsencode(file.path), file.size, file.mtime_ns, file.dev, file.ino)
+            if isinstance(result, Skipped):
+                rows.append(key + (None, result.reason, None, None))
+            else:
+                rows.append(key + (_encode(result), None, result.byte_digest,
+                                   result.pixel_digest))
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)",
+                                    rows)
+        except sqlite3.Error as exc:
+            self._guard("writing", exc)
+
+    def store_digests(self, infos: Iterable[ImageInfo]) -> None:
+        if self.db is None:
+            return
+        rows = [(i.byte_digest, i.pixel_digest, os.fsencode(i.path), i.size, i.mtime_ns)
+                for i in infos]
+        try:
+            with self.db:
+                self.db.executemany(
+                    "UPDATE files SET byte_digest=coalesce(?, byte_digest), "
+                    "pixel_digest=coalesce(?, pixel_digest) WHERE path=? AND size=? "
+                    "AND mtime_ns=?", rows)
+        except sqlite3.Error as exc:
+            self._guard("writing", exc)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def with_digests(info: ImageInfo, byte_digest: str | None = None,
+                 pixel_digest: str | None = None) -> ImageInfo:
+    return replace(info, byte_digest=byte_digest or info.byte_digest,
+                   pixel_digest=pixel_digest or info.pixel_digest)

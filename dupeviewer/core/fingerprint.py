@@ -1,0 +1,136 @@
+"""One file -> ImageInfo or Skipped: bounded decode, orientation, perceptual hashes, digests."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import warnings
+
+import imagehash
+import numpy as np
+from PIL import Image
+
+from dupeviewer.core.decode import DecodeError, normalise, open_image, read_metadata
+from dupeviewer.core.discover import reason_for
+from dupeviewer.core.model import FileStat, ImageInfo, Skipped
+
+log = logging.getLogger(__name__)
+
+HASH_SIZE = 8  # 64-bit hashes
+REDUCED = 256  # JPEGs are decoded at 1/2..1/8 scale, at least this big, for hashing
+TRANSFORMS = (
+    Image.Transpose.ROTATE_90,
+    Image.Transpose.ROTATE_180,
+    Image.Transpose.ROTATE_270,
+    Image.Transpose.FLIP_LEFT_RIGHT,
+    Image.Transpose.FLIP_TOP_BOTTOM,
+    Image.Transpose.TRANSPOSE,
+    Image.Transpose.TRANSVERSE,
+)
+"""The 7 non-identity rotations/mirrors, in the order of ``ImageInfo.rot_phash``."""
+
+
+def hash_int(h: imagehash.ImageHash) -> int:
+    bits = np.packbits(np.asarray(h.hash, dtype=bool).ravel())
+    return int.from_bytes(bits.tobytes(), "big")
+
+
+def is_low_detail(gray: Image.Image) -> bool:
+    """Flat, near-flat or two-tone pictures: their hashes say nothing about content."""
+    small = np.asarray(gray.resize((64, 64), Image.Resampling.BOX), dtype=np.float64)
+    if small.std() < 6.0:
+        return True
+    hist = np.bincount((small // 16).astype(np.int64).ravel(), minlength=16)
+    top_two = np.sort(hist)[-2:].sum()
+    return bool(top_two >= 0.92 * small.size)
+
+
+def colour_signature(rgb: Image.Image) -> bytes:
+    """Cb and Cr of an 8x8 thumbnail: tells recoloured variants apart."""
+    small = rgb.resize((8, 8), Image.Resampling.BOX).convert("YCbCr")
+    _, cb, cr = small.split()
+    return cb.tobytes() + cr.tobytes()
+
+
+def hashes(rgb: Image.Image) -> dict[str, object]:
+    """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
+    gray = rgb.convert("L")
+    rot_p, rot_d = [], []
+    for transform in TRANSFORMS:
+        turned = gray.transpose(transform)
+        rot_p.append(hash_int(imagehash.phash(turned, HASH_SIZE)))
+        rot_d.append(hash_int(imagehash.dhash(turned, HASH_SIZE)))
+    return {
+        "phash": hash_int(imagehash.phash(gray, HASH_SIZE)),
+        "dhash": hash_int(imagehash.dhash(gray, HASH_SIZE)),
+        "rot_phash": tuple(rot_p),
+        "rot_dhash": tuple(rot_d),
+        "colour": colour_signature(rgb),
+        "low_detail": is_low_detail(gray),
+    }
+
+
+def fingerprint(file: FileStat) -> ImageInfo | Skipped:
+    """Fingerprint one file; every failure becomes a Skipped with a reason."""
+    try:
+        with open_image(file.path) as image:
+            meta = read_metadata(image)
+            if image.format == "JPEG":
+                image.draft("RGB", (REDUCED, REDUCED))
+            rgb = normalise(image, meta.orientation)
+        values = hashes(rgb)
+    except DecodeError as exc:
+        return Skipped(file.path, str(exc))
+    except OSError as exc:
+        text = str(exc)
+        if "truncated" in text or "image file is" in text or isinstance(exc, EOFError):
+            return Skipped(file.path, f"damaged or truncated image ({text})")
+        return Skipped(file.path, reason_for(exc) if exc.errno else f"cannot decode: {text}")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return Skipped(file.path, f"too many pixels (decompression bomb): {exc}")
+    except MemoryError:
+        return Skipped(file.path, "not enough memory to decode")
+    except Exception as exc:  # any decoder bug on a hostile file costs one file only
+        return Skipped(file.path, f"cannot decode: {type(exc).__name__}: {exc}")
+    return ImageInfo(
+        path=file.path, size=file.size, mtime_ns=file.mtime_ns, dev=file.dev, ino=file.ino,
+        width=meta.width, height=meta.height, format=meta.format, taken=meta.taken,
+        camera=meta.camera, orientation=meta.orientation, gps=meta.gps, quality=meta.quality,
+        animated=meta.animated, **values,  # type: ignore[arg-type]
+    )
+
+
+def pixel_digest(path: str) -> str:
+    """Digest of the fully decoded, upright, 8-bit RGB pixels (metadata ignored)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with open_image(path) as image:
+            meta = read_metadata(image)
+            rgb = normalise(image, meta.orientation)
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{rgb.width}x{rgb.height}:".encode())
+    digest.update(rgb.tobytes())
+    return digest.hexdigest()
+
+
+def byte_digest(path: str, chunk: int = 1 << 20) -> str:
+    """Streamed digest of the file's bytes."""
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb", buffering=0) as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def same_bytes(a: str, b: str, chunk: int = 1 << 20) -> bool:
+    """Compare two files byte by byte, streamed (never a shallow stat comparison)."""
+    if os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb", buffering=0) as fa, open(b, "rb", buffering=0) as fb:
+        while True:
+            block_a, block_b = fa.read(chunk), fb.read(chunk)
+            if block_a != block_b:
+                return False
+            if not block_a:
+                return True

@@ -1,0 +1,203 @@
+"""scan(): the one long-running entry point both front ends call."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import TypeVar
+
+from dupeviewer.core.cache import Cache, default_cache_path
+from dupeviewer.core.cancel import (
+    CancelToken, Cancelled, Progress, ProgressEvent, Throttled, no_progress,
+)
+from dupeviewer.core.discover import discover, reason_for, resolve_roots
+from dupeviewer.core.fingerprint import byte_digest, fingerprint, pixel_digest
+from dupeviewer.core.grouping import build_groups, byte_candidates, pixel_candidates
+from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult, Skipped, Stats
+from dupeviewer.core.pool import WorkerPool, default_workers, run_in_process
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+TRANSIENT = ("decoding took longer", "the decoder crashed")
+
+
+class ScanError(Exception):
+    """The scan cannot start at all (no usable folder)."""
+
+
+def _skip_failure(file: FileStat, reason: str) -> Skipped:
+    return Skipped(file.path, reason)
+
+
+def _pixel_task(path: str) -> str | Skipped:
+    try:
+        return pixel_digest(path)
+    except Exception as exc:
+        return Skipped(path, f"cannot decode in full: {reason_for(exc)}")
+
+
+def _pixel_failure(path: str, reason: str) -> Skipped:
+    return Skipped(path, reason)
+
+
+def _run(tasks: Sequence[T], func: Callable[[T], R], on_failure: Callable[[T, str], R],
+         options: Options, cancel: CancelToken, on_result: Callable[[int, R], None]) -> None:
+    workers = default_workers() if options.workers is None else options.workers
+    if workers <= 0 or not tasks:
+        run_in_process(tasks, func, on_failure, on_result, cancel)
+    else:
+        WorkerPool(func, on_failure, workers, options.file_timeout).run(tasks, on_result, cancel)
+
+
+class _Scan:
+    def __init__(self, roots: Sequence[str | os.PathLike[str]], options: Options,
+                 progress: Progress, cancel: CancelToken) -> None:
+        self.options = options
+        self.progress = Throttled(progress)
+        self.cancel = cancel
+        self.roots, self.skipped = resolve_roots(roots)
+        if not self.roots:
+            missing = ", ".join(s.path for s in self.skipped) or "(none given)"
+            raise ScanError(f"no folder to scan: {missing}")
+        path = options.cache_path or default_cache_path()
+        self.cache = Cache(path if options.use_cache else None)
+        self.images: dict[str, ImageInfo] = {}
+        self.cache_hits = 0
+        self.files = 0
+
+    def fingerprint(self) -> None:
+        found = discover(self.roots, self.options.excludes, self.options.min_size, self.cancel,
+                         self.progress)
+        self.skipped.extend(found.skipped)
+        self.files = len(found.files) + len(found.skipped)
+        links = found.links
+        cached = self.cache.lookup(found.files)
+        self.cache_hits = len(cached)
+        todo = [f for f in found.files if f.path not in cached]
+        total = len(found.files)
+        done = 0
+        for file in found.files:
+            if file.path in cached:
+                self._accept(file, cached[file.path], links)
+        done = len(cached)
+        self.progress(ProgressEvent("fingerprint", done, total, ""))
+        fresh: list[tuple[FileStat, ImageInfo | Skipped]] = []
+
+        def on_result(index: int, result: ImageInfo | Skipped) -> None:
+            nonlocal done
+            done += 1
+            file = todo[index]
+            self._accept(file, result, links)
+            if not (isinstance(result, Skipped) and result.reason.startswith(TRANSIENT)):
+                fresh.append((file, result))
+            if len(fresh) >= 200:
+                self.cache.store(fresh)
+                fresh.clear()
+            self.progress(ProgressEvent("fingerprint", done, total, file.path))
+
+        try:
+            _run(todo, fingerprint, _skip_failure, self.options, self.cancel, on_result)
+        finally:
+            self.cache.store(fresh)
+
+    def _accept(self, file: FileStat, result: ImageInfo | Skipped,
+                links: dict[tuple[int, int], list[str]]) -> None:
+        if isinstance(result, Skipped):
+            self.skipped.append(result)
+        else:
+            self.images[file.path] = replace(result, links=tuple(links.get(file.identity, ())))
+
+    def byte_digests(self) -> None:
+        todo = [i for i in byte_candidates(list(self.images.values())) if i.byte_digest is None]
+        self.progress(ProgressEvent("compare", 0, len(todo), ""))
+
+        def digest(info: ImageInfo) -> tuple[ImageInfo, str | OSError]:
+            try:
+                return info, byte_digest(info.path)
+            except OSError as exc:
+                return info, exc
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for done, (info, value) in enumerate(pool.map(digest, todo), 1):
+                if isinstance(value, OSError):
+                    self._drop(info, f"cannot read: {reason_for(value)}")
+                else:
+                    self.images[info.path] = replace(info, byte_digest=value)
+                self.progress(ProgressEvent("compare", done, len(todo), info.path))
+                self.cancel.raise_if_cancelled()
+        self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+
+    def pixel_digests(self) -> None:
+        todo = [i for i in pixel_candidates(list(self.images.values()))
+                if i.pixel_digest is None]
+        self.progress(ProgressEvent("confirm", 0, len(todo), ""))
+        done = 0
+
+        def on_result(index: int, result: str | Skipped) -> None:
+            nonlocal done
+            done += 1
+            info = todo[index]
+            if isinstance(result, Skipped):
+                self._drop(info, result.reason)
+            else:
+                self.images[info.path] = replace(info, pixel_digest=result)
+            self.progress(ProgressEvent("confirm", done, len(todo), info.path))
+
+        _run([i.path for i in todo], _pixel_task, _pixel_failure, self.options, self.cancel,
+             on_result)
+        self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+
+    def _drop(self, info: ImageInfo, reason: str) -> None:
+        self.images.pop(info.path, None)
+        self.skipped.append(Skipped(info.path, reason))
+
+    def result(self, seconds: float, cancelled: bool) -> ScanResult:
+        images = sorted(self.images.values(), key=lambda i: i.path)
+        groups = build_groups(images, self.options)
+        stats = Stats(
+            files=self.files,
+            images=len(images),
+            groups=len(groups),
+            reclaimable_bytes=sum(g.reclaimable for g in groups),
+            seconds=round(seconds, 3),
+            cache_hits=self.cache_hits,
+        )
+        return ScanResult(tuple(groups), tuple(self.skipped), stats, tuple(images),
+                          tuple(self.roots), cancelled, tuple(self.cache.warnings))
+
+
+def scan(roots: Sequence[str | os.PathLike[str]], options: Options | None = None,
+         progress: Progress = no_progress, cancel: CancelToken | None = None) -> ScanResult:
+    """Find duplicate groups under ``roots``. Cancelling returns what was found so far."""
+    started = time.monotonic()
+    options = options or Options()
+    cancel = cancel or CancelToken()
+    job = _Scan(roots, options, progress, cancel)
+    cancelled = False
+    try:
+        job.fingerprint()
+        job.byte_digests()
+        job.pixel_digests()
+    except Cancelled:
+        cancelled = True
+        log.info("scan cancelled; keeping %d fingerprints", len(job.images))
+    finally:
+        job.cache.close()
+    progress(ProgressEvent("group", 0, 0, ""))
+    return job.result(time.monotonic() - started, cancelled)
+
+
+def regroup(result: ScanResult, options: Options) -> ScanResult:
+    """Group the same fingerprints with other options (threshold, rotations, reference
+    folders) without touching the disk: the digests that grouping needs depend only on
+    sizes and hashes, which do not change."""
+    images = list(result.images)
+    groups = build_groups(images, options)
+    stats = replace(result.stats, groups=len(groups),
+                    reclaimable_bytes=sum(g.reclaimable for g in groups))
+    return replace(result, groups=tuple(groups), stats=stats)
