@@ -1,0 +1,197 @@
+"""Verify, then send to the trash one file at a time; journal every action; undo.
+
+Nothing here deletes a file permanently. A file counts as trashed only when it has
+left its path; every failure is reported per file and the file stays where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
+from dupeviewer.core.discover import reason_for
+from dupeviewer.core.fingerprint import pixel_digest, same_bytes
+from dupeviewer.core.journal import Journal, default_journal_path, locate_in_trash
+from dupeviewer.core.model import Group, ImageInfo
+from dupeviewer.core.undo import UndoReport, undo_last
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PlanError", "Request", "Outcome", "TrashReport", "plan", "trash", "undo_last",
+           "UndoReport"]
+
+
+class PlanError(ValueError):
+    """The plan would leave a group without a copy, or trash a reference copy."""
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """Trash ``victim``, a copy of ``survivor``, which stays, related by ``match``."""
+
+    victim: ImageInfo
+    survivor: ImageInfo
+    match: str  # "exact" | "pixels" | "near"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    path: str
+    ok: bool
+    reason: str = ""
+    trashed_to: str | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TrashReport:
+    outcomes: tuple[Outcome, ...]
+    cancelled: bool = False
+
+    @property
+    def trashed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def bytes(self) -> int:
+        return sum(o.size for o in self.trashed)
+
+
+def _relation(victim: ImageInfo, survivor: ImageInfo) -> str:
+    if victim.byte_digest and victim.byte_digest == survivor.byte_digest:
+        return "exact"
+    if victim.pixel_digest and victim.pixel_digest == survivor.pixel_digest:
+        return "pixels"
+    return "near"
+
+
+def plan(groups: Sequence[Group], marked: Sequence[set[int]] | Sequence[Sequence[int]]
+         ) -> list[Request]:
+    """Turn marks (member indexes per group) into requests; refuse an unsafe plan whole."""
+    requests = []
+    for g, (group, marks) in enumerate(zip(groups, marked)):
+        chosen = set(marks)
+        if not chosen:
+            continue
+        if any(group.members[m].reference for m in chosen):
+            raise PlanError(f"group {g + 1}: a copy in a reference folder cannot be trashed")
+        kept = [m for m in range(len(group.members)) if m not in chosen]
+        if not kept:
+            raise PlanError(f"group {g + 1}: every copy is marked; at least one must stay")
+        survivor_index = group.keeper if group.keeper in kept else kept[0]
+        survivor = group.members[survivor_index].info
+        victim_ids = {group.members[m].info.identity for m in chosen}
+        if survivor.identity in victim_ids:
+            raise PlanError(f"group {g + 1}: the kept copy is the same file as a marked one")
+        for m in sorted(chosen):
+            victim = group.members[m].info
+            requests.append(Request(victim, survivor, _relation(victim, survivor)))
+    return requests
+
+
+def _unchanged(info: ImageInfo) -> str | None:
+    """None if the file is still what the scan saw, else why not."""
+    try:
+        st = os.lstat(info.path)
+    except OSError as exc:
+        return f"{reason_for(exc)}" if not isinstance(exc, FileNotFoundError) else "no longer exists"
+    if not stat.S_ISREG(st.st_mode):
+        return "is no longer a regular file"
+    if (st.st_dev, st.st_ino) != info.identity:
+        return "was replaced by another file since the scan"
+    if st.st_size != info.size or st.st_mtime_ns != info.mtime_ns:
+        return "was modified since the scan"
+    return None
+
+
+def verify(request: Request) -> str | None:
+    """Re-check victim and survivor right before trashing; None means safe."""
+    victim, survivor = request.victim, request.survivor
+    problem = _unchanged(victim)
+    if problem:
+        return f"not trashed: this file {problem}"
+    problem = _unchanged(survivor)
+    if problem:
+        return f"not trashed: the kept copy {survivor.path!r} {problem}"
+    try:
+        if os.path.samefile(victim.path, survivor.path):
+            return "not trashed: it is the same file as the kept copy (a hard link)"
+        if request.match == "exact" and not same_bytes(victim.path, survivor.path):
+            return "not trashed: its bytes no longer match the kept copy"
+        if request.match == "pixels":
+            expected = survivor.pixel_digest
+            if expected is None or pixel_digest(victim.path) != expected:
+                return "not trashed: its pixels no longer match the kept copy"
+    except Exception as exc:
+        return f"not trashed: could not re-check it ({reason_for(exc)})"
+    return None
+
+
+def _send(path: str) -> None:
+    from send2trash import send2trash
+
+    send2trash(path)
+
+
+def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
+    path, size = request.victim.path, request.victim.size
+    problem = verify(request)
+    if problem:
+        return Outcome(path, False, problem)
+    error: BaseException | None = None
+    try:
+        send(path)
+    except Exception as exc:  # every failure of the trash is reported, per file
+        error = exc
+    if os.path.lexists(path):
+        if error is None:
+            return Outcome(path, False, "the trash reported success but the file is still "
+                           "there; it was left in place")
+        return Outcome(path, False, f"could not move to the trash: {reason_for(error)}; "
+                       "the file was left in place")
+    where = locate_in_trash(path)
+    note = f" (the trash also reported: {reason_for(error)})" if error else ""
+    return Outcome(path, True, f"moved to the trash{note}", where, size)
+
+
+def trash(requests: Sequence[Request], journal: Journal | None = None,
+          progress: Progress = no_progress, cancel: CancelToken | None = None,
+          send: Callable[[str], None] = _send) -> TrashReport:
+    """Trash each request's victim after verifying it; never deletes permanently."""
+    journal = journal if journal is not None else Journal(default_journal_path())
+    cancel = cancel or CancelToken()
+    batch = journal.new_batch()
+    outcomes = []
+    for done, request in enumerate(requests):
+        if cancel.cancelled:
+            return TrashReport(tuple(outcomes), cancelled=True)
+        progress(ProgressEvent("trash", done, len(requests), request.victim.path))
+        journal.record(batch, "intent", request.victim.path, request.victim.size,
+                       request.victim.byte_digest)
+        outcome = trash_one(request, send)
+        journal.record(batch, "done" if outcome.ok else "failed", outcome.path,
+                       request.victim.size, request.victim.byte_digest, outcome.trashed_to,
+                       outcome.reason)
+        outcomes.append(outcome)
+        if not outcome.ok:
+            log.warning("%s: %s", outcome.path, outcome.reason)
+    progress(ProgressEvent("trash", len(requests), len(requests), ""))
+    return TrashReport(tuple(outcomes))
+
+
+def where_is_the_trash() -> str:
+    if sys.platform == "win32":
+        return "the Recycle Bin"
+    if sys.platform == "darwin":
+        return "the Trash in the Dock"
+    return "the Trash (Files > Trash, or ~/.local/share/Trash/files)"
+
