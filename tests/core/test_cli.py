@@ -1,0 +1,95 @@
+"""The headless command: exit codes, the JSON contract, CSV, and odd file names."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dupeviewer.cli import main
+from tests.conftest import photo_like
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
+                          text=True, errors="surrogateescape", timeout=300)
+
+
+@pytest.fixture
+def pair(library: Path) -> Path:
+    photo_like(11, (640, 480)).save(library / "a.jpg", quality=90)
+    shutil.copy(library / "a.jpg", library / "b.jpg")
+    photo_like(12, (640, 480)).save(library / "alone.jpg", quality=90)
+    return library
+
+
+def test_json_document_follows_the_documented_schema(pair: Path, cache_file: Path) -> None:
+    out = run("scan", str(pair), "--json", "--cache", str(cache_file), "--workers", "1")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["version"] == 1
+    assert set(doc["stats"]) >= {"files", "images", "groups", "reclaimable_bytes", "seconds",
+                                 "cache_hits"}
+    assert doc["stats"]["files"] == 3 and doc["stats"]["groups"] == 1
+    (group,) = doc["groups"]
+    assert group["kind"] == "exact" and group["keep"] in {str(pair / "a.jpg"),
+                                                          str(pair / "b.jpg")}
+    assert group["reason"]
+    for entry in group["files"]:
+        assert set(entry) >= {"path", "size", "width", "height", "format", "taken", "distance"}
+        assert (entry["width"], entry["height"], entry["format"]) == (640, 480, "JPEG")
+    assert doc["skipped"] == []
+    assert out.stderr == ""  # no progress when stderr is not a terminal
+
+
+def test_missing_folder_and_bad_option_exit_2_with_one_line(tmp_path: Path) -> None:
+    missing = run("scan", str(tmp_path / "nope"))
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "not a folder" in missing.stderr
+    bad = run("scan", str(tmp_path), "--threshold", "99")
+    assert bad.returncode == 2 and "threshold" in bad.stderr
+    assert run("scan", str(tmp_path), "--frobnicate").returncode == 2
+
+
+def test_version_and_help() -> None:
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("dupeviewer ")
+    helptext = run("scan", "--help")
+    assert helptext.returncode == 0 and "--threshold" in helptext.stdout
+    assert "examples:" in helptext.stdout
+
+
+def test_non_utf8_names_round_trip_through_json(library: Path, cache_file: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    raw = os.fsencode(str(library)) + b"/caf\xe9-\xff.jpg"
+    photo_like(13, (320, 240)).save(library / "plain.jpg", quality=90)
+    shutil.copy(library / "plain.jpg", raw)
+    assert main(["scan", str(library), "--json", "--cache", str(cache_file),
+                 "--workers", "0"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    paths = {os.fsencode(f["path"]) for f in doc["groups"][0]["files"]}
+    assert raw in paths
+
+
+def test_csv_and_text_formats(pair: Path, cache_file: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(pair), "--format", "csv", "--cache", str(cache_file)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 2 and {r["keep"] for r in rows} == {"yes", "no"}
+    assert main(["scan", str(pair), "--cache", str(cache_file), "-o",
+                 str(pair.parent / "out.txt")]) == 0
+    text = (pair.parent / "out.txt").read_text()
+    assert "Group 1: 2 exact copies" in text and "from cache" in text
+
+
+def test_scan_never_deletes_anything(pair: Path, cache_file: Path) -> None:
+    before = sorted(p.name for p in pair.iterdir())
+    assert run("scan", str(pair), "--json", "--cache", str(cache_file)).returncode == 0
+    assert sorted(p.name for p in pair.iterdir()) == before
