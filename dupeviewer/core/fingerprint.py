@@ -18,7 +18,8 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 log = logging.getLogger(__name__)
 
 HASH_SIZE = 8  # 64-bit hashes
-REDUCED = 256  # JPEGs are decoded at 1/2..1/8 scale, at least this big, for hashing
+REDUCED = 128  # JPEGs are decoded at 1/2..1/8 scale, at least this big, for hashing
+WORKING = 64  # every hash is computed from one 64x64 grey reduction of the picture
 TRANSFORMS = (
     Image.Transpose.ROTATE_90,
     Image.Transpose.ROTATE_180,
@@ -38,7 +39,7 @@ def hash_int(h: imagehash.ImageHash) -> int:
 
 def is_low_detail(gray: Image.Image) -> bool:
     """Flat, near-flat or two-tone pictures: their hashes say nothing about content."""
-    small = np.asarray(gray.resize((64, 64), Image.Resampling.BOX), dtype=np.float64)
+    small = np.asarray(gray, dtype=np.float64)
     if small.std() < 6.0:
         return True
     hist = np.bincount((small // 16).astype(np.int64).ravel(), minlength=16)
@@ -55,7 +56,8 @@ def colour_signature(rgb: Image.Image) -> bytes:
 
 def hashes(rgb: Image.Image) -> dict[str, object]:
     """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
-    gray = rgb.convert("L")
+    gray = rgb.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS,
+                                   reducing_gap=3.0)
     rot_p, rot_d = [], []
     for transform in TRANSFORMS:
         turned = gray.transpose(transform)
