@@ -34,7 +34,7 @@ ORIENTATION = 0x0112
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> demo.DemoLibrary:
+def demo_lib(tmp_path_factory: pytest.TempPathFactory) -> demo.DemoLibrary:
     return demo.build_demo_library(tmp_path_factory.mktemp("demo") / "library")
 
 
@@ -53,99 +53,99 @@ def files_of(library: demo.DemoLibrary, category: str) -> list[demo.DemoFile]:
     return library.by_category()[category]
 
 
-def test_category_counts(library: demo.DemoLibrary) -> None:
-    counts = {name: len(items) for name, items in library.by_category().items()}
+def test_category_counts(demo_lib: demo.DemoLibrary) -> None:
+    counts = {name: len(items) for name, items in demo_lib.by_category().items()}
     assert counts == EXPECTED_COUNTS
     assert demo.CATEGORY_COUNTS == EXPECTED_COUNTS
 
 
-def test_files_on_disk_match_the_manifest(library: demo.DemoLibrary) -> None:
-    on_disk = {p.relative_to(library.root) for p in library.root.rglob("*") if p.is_file()}
-    assert on_disk == {item.path for item in library.files}
+def test_files_on_disk_match_the_manifest(demo_lib: demo.DemoLibrary) -> None:
+    on_disk = {p.relative_to(demo_lib.root) for p in demo_lib.root.rglob("*") if p.is_file()}
+    assert on_disk == {item.path for item in demo_lib.files}
     assert len(on_disk) == sum(EXPECTED_COUNTS.values())
     folders = Counter(path.parts[0] for path in on_disk)
     assert set(folders) == set(demo.FOLDERS)
     assert all(count >= 3 for count in folders.values())
 
 
-def test_every_image_opens_with_pillow(library: demo.DemoLibrary) -> None:
-    for item in library.files:
-        with Image.open(library.root / item.path) as image:
+def test_every_image_opens_with_pillow(demo_lib: demo.DemoLibrary) -> None:
+    for item in demo_lib.files:
+        with Image.open(demo_lib.root / item.path) as image:
             image.load()
             assert image.format == ("PNG" if item.path.suffix == ".png" else "JPEG")
             assert min(image.size) >= 400
 
 
-def test_jpegs_carry_date_taken_and_camera(library: demo.DemoLibrary) -> None:
-    for item in library.files:
+def test_jpegs_carry_date_taken_and_camera(demo_lib: demo.DemoLibrary) -> None:
+    for item in demo_lib.files:
         if item.path.suffix != ".jpg":
             continue
-        with Image.open(library.root / item.path) as image:
+        with Image.open(demo_lib.root / item.path) as image:
             exif = image.getexif()
         assert exif.get(MODEL), item.path
-        assert date_taken(library.root / item.path), item.path
+        assert date_taken(demo_lib.root / item.path), item.path
 
 
-def test_copies_point_at_originals(library: demo.DemoLibrary) -> None:
-    originals = {item.path for item in files_of(library, "original")}
-    for item in library.files:
+def test_copies_point_at_originals(demo_lib: demo.DemoLibrary) -> None:
+    originals = {item.path for item in files_of(demo_lib, "original")}
+    for item in demo_lib.files:
         if item.category in ("original", "unrelated"):
             assert item.source is None
         else:
             assert item.source in originals, item
 
 
-def test_exact_copies_are_byte_identical(library: demo.DemoLibrary) -> None:
-    for item in files_of(library, "exact"):
+def test_exact_copies_are_byte_identical(demo_lib: demo.DemoLibrary) -> None:
+    for item in files_of(demo_lib, "exact"):
         assert item.source is not None
-        copy_bytes = (library.root / item.path).read_bytes()
-        assert copy_bytes == (library.root / item.source).read_bytes()
+        copy_bytes = (demo_lib.root / item.path).read_bytes()
+        assert copy_bytes == (demo_lib.root / item.source).read_bytes()
 
 
-def test_metadata_copies_have_same_pixels_and_another_date(library: demo.DemoLibrary) -> None:
-    for item in files_of(library, "metadata"):
+def test_metadata_copies_have_same_pixels_and_another_date(demo_lib: demo.DemoLibrary) -> None:
+    for item in files_of(demo_lib, "metadata"):
         assert item.source is not None
-        copy, source = library.root / item.path, library.root / item.source
+        copy, source = demo_lib.root / item.path, demo_lib.root / item.source
         assert copy.read_bytes() != source.read_bytes()
         assert upright(copy).tobytes() == upright(source).tobytes()
         assert date_taken(copy) != date_taken(source)
 
 
-def test_png_conversion_has_same_pixels(library: demo.DemoLibrary) -> None:
-    (item,) = files_of(library, "png")
+def test_png_conversion_has_same_pixels(demo_lib: demo.DemoLibrary) -> None:
+    (item,) = files_of(demo_lib, "png")
     assert item.source is not None
-    converted = upright(library.root / item.path)
-    assert converted.tobytes() == upright(library.root / item.source).tobytes()
+    converted = upright(demo_lib.root / item.path)
+    assert converted.tobytes() == upright(demo_lib.root / item.source).tobytes()
 
 
-def test_resized_copies_are_half_size(library: demo.DemoLibrary) -> None:
-    for item in files_of(library, "resized"):
+def test_resized_copies_are_half_size(demo_lib: demo.DemoLibrary) -> None:
+    for item in files_of(demo_lib, "resized"):
         assert item.source is not None
-        small, full = upright(library.root / item.path), upright(library.root / item.source)
+        small, full = upright(demo_lib.root / item.path), upright(demo_lib.root / item.source)
         assert small.size == (full.width // 2, full.height // 2)
 
 
-def test_rotated_copies(library: demo.DemoLibrary) -> None:
-    (turned,) = files_of(library, "rotated")
-    (tagged,) = files_of(library, "orientation")
+def test_rotated_copies(demo_lib: demo.DemoLibrary) -> None:
+    (turned,) = files_of(demo_lib, "rotated")
+    (tagged,) = files_of(demo_lib, "orientation")
     assert turned.source is not None and tagged.source is not None
-    source = upright(library.root / turned.source)
-    assert upright(library.root / turned.path).size == (source.height, source.width)
+    source = upright(demo_lib.root / turned.source)
+    assert upright(demo_lib.root / turned.path).size == (source.height, source.width)
 
-    with Image.open(library.root / tagged.path) as raw:
+    with Image.open(demo_lib.root / tagged.path) as raw:
         assert raw.getexif().get(ORIENTATION) == 6
         stored_size = raw.size
-    shown, source = upright(library.root / tagged.path), upright(library.root / tagged.source)
+    shown, source = upright(demo_lib.root / tagged.path), upright(demo_lib.root / tagged.source)
     assert stored_size == (source.height, source.width)
     assert shown.size == source.size
     assert imagehash.phash(shown) - imagehash.phash(source) <= 4
 
 
-def test_near_copies_hash_close_to_their_source(library: demo.DemoLibrary) -> None:
+def test_near_copies_hash_close_to_their_source(demo_lib: demo.DemoLibrary) -> None:
     for category in ("resized", "quality60", "brightness"):
-        for item in files_of(library, category):
+        for item in files_of(demo_lib, category):
             assert item.source is not None
-            copy, source = upright(library.root / item.path), upright(library.root / item.source)
+            copy, source = upright(demo_lib.root / item.path), upright(demo_lib.root / item.source)
             assert copy.tobytes() != source.tobytes()
             assert imagehash.phash(copy) - imagehash.phash(source) <= 6, item
 
@@ -160,10 +160,12 @@ def test_default_destination_is_a_fresh_temp_folder() -> None:
 
 
 def test_refuses_a_non_empty_destination(tmp_path: Path) -> None:
-    (tmp_path / "keep.txt").write_text("user data")
+    dest = tmp_path / "mine"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("user data")
     with pytest.raises(FileExistsError):
-        demo.make_demo_library(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+        demo.make_demo_library(dest)
+    assert [p.name for p in dest.iterdir()] == ["keep.txt"]
 
 
 def test_photo_like_is_deterministic_and_sized() -> None:
