@@ -31,6 +31,11 @@ if HEIF:
     FORMATS += ["HEIF", "AVIF"]
 if "AVIF" in Image.registered_extensions().values() and "AVIF" not in FORMATS:
     FORMATS.append("AVIF")
+Image.init()
+# Only formats Pillow can open by name: an unregistered one ("MPO" is opened by the JPEG
+# plugin, not under its own name) makes Image.open raise KeyError for every file that is
+# not an image, which would hide the real reason ("not a supported image").
+FORMATS = [f for f in FORMATS if f in Image.OPEN]
 
 BACKGROUND = (255, 255, 255)
 """Transparent pixels are composited onto this before hashing."""
