@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dupeviewer import __version__
 from dupeviewer.core.cancel import CancelToken, ProgressEvent
@@ -119,30 +120,38 @@ def undo_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PHASES = {"discover": "Finding files", "fingerprint": "Fingerprinting",
+          "compare": "Comparing bytes", "confirm": "Comparing pixels", "group": "Grouping"}
+
+
 class StderrProgress:
-    """A one-line progress display on stderr, only when stderr is a terminal."""
+    """A tqdm progress bar per phase on stderr, only when stderr is a terminal."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self.width = 0
+        self.bar: Any = None
+        self.phase = ""
 
     def __call__(self, event: ProgressEvent) -> None:
         if not self.enabled:
             return
-        if event.total:
-            filled = int(30 * event.done / event.total)
-            bar = "#" * filled + "-" * (30 - filled)
-            line = f"{event.phase:<11} [{bar}] {event.done}/{event.total}"
-        else:
-            line = f"{event.phase:<11} {event.done} files found"
-        sys.stderr.write("\r" + line.ljust(self.width))
-        self.width = len(line)
-        sys.stderr.flush()
+        from tqdm import tqdm
+
+        if event.phase != self.phase:
+            self.close()
+            self.phase = event.phase
+            self.bar = tqdm(total=event.total or None, desc=PHASES.get(event.phase, event.phase),
+                            unit=" files", file=sys.stderr, leave=False, dynamic_ncols=True)
+        if self.bar is not None:
+            if event.total and self.bar.total != event.total:
+                self.bar.total = event.total
+            self.bar.n = event.done
+            self.bar.refresh()
 
     def close(self) -> None:
-        if self.enabled and self.width:
-            sys.stderr.write("\r" + " " * self.width + "\r")
-            sys.stderr.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def run_scan(argv: Sequence[str]) -> int:
