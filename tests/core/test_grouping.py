@@ -1,0 +1,78 @@
+"""Near-duplicate search finds exactly what brute force finds, and never chains."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dupeviewer.core.grouping import build_groups, clusters
+from dupeviewer.core.model import ImageInfo, Options
+from dupeviewer.core.neighbours import pairs_all, pairs_within
+from dupeviewer.core.policy import Selection
+
+
+def _pairs_fast(hashes: np.ndarray, threshold: int) -> set[tuple[int, int]]:
+    q, k, _ = pairs_within(hashes, hashes, threshold)
+    return {(a, b) for a, b in zip(q.tolist(), k.tolist()) if a < b}
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), threshold=st.integers(0, 16), n=st.integers(2, 400))
+def test_multi_index_search_equals_brute_force(seed: int, threshold: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 2**64 - 1, n // 2 + 1, dtype=np.uint64, endpoint=True)
+    flips = rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+    # near copies: each keeps most bits of a base hash
+    sparse = flips & rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True) & \
+        rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True) & \
+        rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+    hashes = base[rng.integers(0, len(base), n)] ^ sparse
+    i, j, _ = pairs_all(hashes, threshold)
+    assert _pairs_fast(hashes, threshold) == set(zip(i.tolist(), j.tolist()))
+
+
+def _info(name: str, phash: int, size: int = 1000, width: int = 100) -> ImageInfo:
+    return ImageInfo(path=f"/p/{name}", size=size, mtime_ns=0, dev=1, ino=hash(name) & 0xFFFF,
+                     width=width, height=width, format="JPEG", dhash=phash, phash=phash,
+                     rot_phash=(phash,) * 7, rot_dhash=(phash,) * 7)
+
+
+def test_a_chain_of_small_steps_does_not_glue_its_ends() -> None:
+    # A -> B -> C -> D: each step flips 6 bits, so A and D are 18 bits apart.
+    a = 0
+    b = a ^ 0b111111
+    c = b ^ (0b111111 << 6)
+    d = c ^ (0b111111 << 12)
+    groups = build_groups([_info("a", a), _info("b", b), _info("c", c), _info("d", d)],
+                          Options(threshold=8))
+    for group in groups:
+        keeper = group.keep.info.phash
+        for member in group.members:
+            assert bin(member.info.phash ^ keeper).count("1") <= 2 * 8
+        centre_ok = any(all(bin(m.info.phash ^ x.info.phash).count("1") <= 8
+                            for x in group.members) for m in group.members)
+        assert centre_ok
+    # B is the centre: A and C join it; D is 12 bits from B, so it is not glued via C.
+    assert [sorted(m.path for m in g.members) for g in groups] == [["/p/a", "/p/b", "/p/c"]]
+
+
+def test_clusters_are_built_around_centres() -> None:
+    edges = {0: {1: 1, 2: 1, 3: 1}, 1: {0: 1}, 2: {0: 1, 4: 1}, 3: {0: 1}, 4: {2: 1}}
+    assert clusters(5, edges, [1] * 5) == [[0, 1, 2, 3]]
+
+
+def test_selection_never_marks_every_copy() -> None:
+    groups = build_groups([_info("a", 5), _info("b", 5, size=900), _info("c", 5, size=800)],
+                          Options())
+    selection = Selection(groups, mark_near=True)
+    assert selection.marked[0] == {1, 2}
+    assert not selection.set(0, 0, True)  # the last unmarked copy
+    assert selection.set(0, 1, False) and selection.set(0, 0, True)
+    assert not selection.set(0, 1, True)
+    assert selection.violations() == []
+    selection.keep_by("size")
+    assert selection.marked[0] == {1, 2}
+    with pytest.raises(ValueError):
+        selection.keep_by("prettiest")
