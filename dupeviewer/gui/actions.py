@@ -1,0 +1,203 @@
+"""The window's actions, menus and toolbar, built in one place (no behaviour here)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication, QCheckBox, QStyle, QHBoxLayout, QLabel, QMainWindow, QMenu, QSizePolicy, QSlider, QToolBar,
+    QToolButton, QWidget,
+)
+
+from dupeviewer.gui.settings import THRESHOLD_MAX
+
+log = logging.getLogger(__name__)
+
+RULES = (
+    ("resolution", "Highest Resolution"),
+    ("size", "Largest File"),
+    ("oldest", "Oldest Date Taken"),
+    ("newest", "Newest Date Taken"),
+    ("quality", "Best JPEG Quality"),
+)
+
+
+@dataclass
+class Actions:
+    add_folder: QAction
+    scan: QAction
+    cancel: QAction
+    trash: QAction
+    undo: QAction
+    mark_all: QAction
+    unmark_all: QAction
+    suggest: QAction
+    mark_near: QAction
+    skipped: QAction
+    quit: QAction
+    about: QAction
+    keep_by: dict[str, QAction]
+    keep_in_folder: QMenu
+    threshold: QSlider
+    threshold_label: QLabel
+    rotations: QCheckBox
+    trash_button: QToolButton
+
+
+FALLBACK_ICONS = {
+    "folder-new": QStyle.StandardPixmap.SP_DirOpenIcon,
+    "view-refresh": QStyle.StandardPixmap.SP_BrowserReload,
+    "user-trash": QStyle.StandardPixmap.SP_TrashIcon,
+    "application-exit": QStyle.StandardPixmap.SP_DialogCloseButton,
+    "help-about": QStyle.StandardPixmap.SP_MessageBoxInformation,
+    "folder": QStyle.StandardPixmap.SP_DirIcon,
+}
+
+
+def icon(name: str) -> QIcon:
+    """The desktop theme's icon, or the style's built-in one where the theme lacks it."""
+    themed = QIcon.fromTheme(name)
+    if not themed.isNull() or name not in FALLBACK_ICONS:
+        return themed
+    return QApplication.style().standardIcon(FALLBACK_ICONS[name])
+
+
+def _action(window: QMainWindow, text: str, tip: str, icon_name: str = "",
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+    action = QAction(icon(icon_name) if icon_name else QIcon(), text, window)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})")
+    window.addAction(action)
+    return action
+
+
+def build_actions(window: QMainWindow) -> Actions:
+    tr = window.tr
+    add_folder = _action(window, tr("Add Folder\u2026"), tr("Add a folder of photos to scan"),
+                         "folder-new", QKeySequence.StandardKey.Open)
+    scan = _action(window, tr("Scan"), tr("Scan the folders for duplicates"),
+                   "view-refresh", QKeySequence.StandardKey.Refresh)
+    cancel = _action(window, tr("Cancel"), tr("Stop the scan and keep what was found"),
+                     "process-stop", "Esc")
+    trash = _action(window, tr("Move to Trash\u2026"),
+                    tr("Move the marked files to the Trash after confirming"),
+                    "user-trash", QKeySequence.StandardKey.Delete)
+    undo = _action(window, tr("Undo Last Trash"),
+                   tr("Put the files of the last trash action back where they were"),
+                   "edit-undo", QKeySequence.StandardKey.Undo)
+    mark_all = _action(window, tr("Mark All but the Keeper"),
+                       tr("In every group, mark every copy except the suggested keeper"))
+    unmark_all = _action(window, tr("Unmark All"), tr("Clear every mark"))
+    suggest = _action(window, tr("Suggested Marks"),
+                      tr("Mark all but the keeper in exact and same-pixel groups"))
+    mark_near = _action(window, tr("Pre-mark Near Duplicates"),
+                        tr("Also mark the copies in near groups after a scan (they may "
+                           "differ: check them)"))
+    mark_near.setCheckable(True)
+    skipped = _action(window, tr("Skipped Files\u2026"), tr("List the files the scan skipped"))
+    quit_action = _action(window, tr("Quit"), tr("Quit dupeviewer"), "application-exit",
+                          QKeySequence.StandardKey.Quit)
+    about = _action(window, tr("About dupeviewer"), tr("About dupeviewer"), "help-about")
+    keep_by = {rule: _action(window, tr(label), tr("In every group keep the copy with the "
+                                                    "{label} and mark the others").format(
+                                                        label=tr(label).lower()))
+               for rule, label in RULES}
+    keep_in_folder = QMenu(tr("In Folder"), window)
+    keep_in_folder.setToolTipsVisible(True)
+
+    menu = window.menuBar().addMenu(tr("&File"))
+    menu.addActions([add_folder, scan, cancel])
+    menu.addSeparator()
+    menu.addAction(skipped)
+    menu.addSeparator()
+    menu.addAction(quit_action)
+    menu = window.menuBar().addMenu(tr("&Marks"))
+    menu.setToolTipsVisible(True)
+    menu.addActions([suggest, mark_all, unmark_all])
+    keep = menu.addMenu(tr("Keep by Rule"))
+    keep.setToolTipsVisible(True)
+    keep.addActions(list(keep_by.values()))
+    keep.addMenu(keep_in_folder)
+    menu.addSeparator()
+    menu.addAction(mark_near)
+    menu.addSeparator()
+    menu.addActions([trash, undo])
+    window.menuBar().addMenu(tr("&Help")).addAction(about)
+
+    threshold, threshold_label, rotations, trash_button = _toolbar(
+        window, [add_folder, scan, cancel], undo, trash, menu)
+    return Actions(add_folder, scan, cancel, trash, undo, mark_all, unmark_all, suggest,
+                   mark_near, skipped, quit_action, about, keep_by, keep_in_folder, threshold,
+                   threshold_label, rotations, trash_button)
+
+
+def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QAction,
+             marks: QMenu) -> tuple[QSlider, QLabel, QCheckBox, QToolButton]:
+    tr = window.tr
+    bar = QToolBar(tr("Main"), window)
+    bar.setObjectName("main-toolbar")
+    bar.setMovable(False)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.addToolBar(bar)
+    bar.addActions(first)
+    bar.addSeparator()
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(8, 0, 8, 0)
+    row.setSpacing(6)
+    row.addWidget(QLabel(tr("Similarity:")))
+    strict = QLabel(tr("strict"))
+    strict.setEnabled(False)
+    row.addWidget(strict)
+    threshold = QSlider(Qt.Orientation.Horizontal)
+    threshold.setRange(0, THRESHOLD_MAX)
+    threshold.setPageStep(2)
+    threshold.setFixedWidth(140)
+    threshold.setAccessibleName(tr("Near-duplicate threshold"))
+    threshold.setToolTip(tr("How different two pictures may be and still count as near "
+                            "duplicates. Changing it regroups at once, without reading the "
+                            "files again."))
+    row.addWidget(threshold)
+    loose = QLabel(tr("loose"))
+    loose.setEnabled(False)
+    row.addWidget(loose)
+    threshold_label = QLabel()
+    threshold_label.setMinimumWidth(24)
+    row.addWidget(threshold_label)
+    rotations = QCheckBox(tr("Rotated copies"))
+    rotations.setToolTip(tr("Also match copies turned by 90\u00b0, 180\u00b0 or mirrored"))
+    row.addSpacing(8)
+    row.addWidget(rotations)
+    bar.addWidget(box)
+    bar.addSeparator()
+    marks_button = QToolButton()
+    marks_button.setText(tr("Marks"))
+    marks_button.setIcon(icon("checkbox"))
+    marks_button.setToolTip(tr("Mark or unmark copies in every group"))
+    marks_button.setMenu(marks)
+    marks_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    marks_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    bar.addWidget(marks_button)
+    bar.addAction(undo)
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar.addWidget(spacer)
+    trash_button = QToolButton()
+    trash_button.setDefaultAction(trash)
+    trash_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    trash_button.setObjectName("trash-button")
+    trash_button.setStyleSheet(
+        "QToolButton#trash-button:enabled { background: #c62828; color: white;"
+        " border: 1px solid #a61f1f; border-radius: 4px; padding: 4px 10px; font-weight: bold; }"
+        "QToolButton#trash-button:enabled:hover { background: #d32f2f; }"
+        "QToolButton#trash-button:enabled:pressed { background: #b71c1c; }"
+        "QToolButton#trash-button:disabled { padding: 4px 10px; }")
+    bar.addWidget(trash_button)
+    return threshold, threshold_label, rotations, trash_button

@@ -1,0 +1,316 @@
+"""Painting: the copy card (thumbnail, facts, keep badge, mark box) and the group row."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import (
+    QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen, QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem,
+)
+
+from dupeviewer.gui import text
+from dupeviewer.gui.text import plural
+from dupeviewer.gui.group_model import GroupRole, kind_label
+from dupeviewer.gui.member_model import MemberRole
+from dupeviewer.gui.thumbnails import ThumbnailLoader
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+KIND_COLOURS = {"exact": QColor("#2e7d32"), "pixels": QColor("#1565c0"),
+                "near": QColor("#c25e00")}
+KEEP_COLOUR = QColor("#2e7d32")
+REFERENCE_COLOUR = QColor("#1565c0")
+TRASH_COLOUR = QColor("#c62828")
+HIGHLIGHT_COLOUR = QColor("#1b6e2a")
+
+CARD = QSize(248, 372)
+THUMB = QSize(224, 180)
+PAD = 12
+ROW_HEIGHT = 64
+ROW_THUMB = 48
+
+
+def pill(painter: QPainter, rect: QRect, label: str, colour: QColor, font: QFont) -> QRect:
+    """A rounded badge with white text; returns the rect it took."""
+    metrics = QFontMetrics(font)
+    width = metrics.horizontalAdvance(label) + 12
+    box = QRect(rect.left(), rect.top(), width, metrics.height() + 4)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
+    painter.setPen(QColor("white"))
+    painter.setFont(font)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+    painter.restore()
+    return box
+
+
+def _small(font: QFont, delta: float = -1.0, bold: bool = False) -> QFont:
+    result = QFont(font)
+    if result.pointSizeF() > 0:
+        result.setPointSizeF(max(6.0, result.pointSizeF() + delta))
+    result.setBold(bold)
+    return result
+
+
+def draw_thumbnail(painter: QPainter, rect: QRect, pixmap: QPixmap | None, error: str | None,
+                   palette: QPalette, font: QFont) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+    painter.drawRoundedRect(rect, 6, 6)
+    if pixmap is not None and not pixmap.isNull():
+        ratio = pixmap.devicePixelRatio() or 1.0
+        size = (pixmap.size() / ratio).scaled(rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(rect.center())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(target, pixmap)
+    else:
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setFont(_small(font))
+        label = (QStyledItemDelegate.tr("Cannot show this picture") if error
+                 else QStyledItemDelegate.tr("Loading\u2026"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, label)
+    painter.restore()
+
+
+class CardDelegate(QStyledItemDelegate):
+    """One copy as a card; the check box marks it for the trash."""
+
+    def __init__(self, loader: ThumbnailLoader, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self.loader = loader
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        return CARD
+
+    def _geometry(self, rect: QRect) -> tuple[QRect, QRect, QRect]:
+        card = rect.adjusted(6, 6, -6, -6)
+        thumb = QRect(card.left() + PAD, card.top() + PAD, card.width() - 2 * PAD,
+                      THUMB.height())
+        check = QRect(card.left() + PAD, thumb.bottom() + 10, card.width() - 2 * PAD, 24)
+        return card, thumb, check
+
+    def check_rect(self, rect: QRect) -> QRect:
+        return self._geometry(rect)[2]
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        palette = QApplication.palette(self.view)  # the view's Base is the window colour
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        state = option.state  # type: ignore[attr-defined]
+        font: QFont = option.font  # type: ignore[attr-defined]
+        card, thumb, check = self._geometry(rect)
+        marked = bool(index.data(MemberRole.Marked))
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background = palette.color(QPalette.ColorRole.Base)
+        if marked:
+            background = _blend(background, TRASH_COLOUR, 0.07)
+        border = palette.color(QPalette.ColorRole.Highlight) if selected \
+            else palette.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(border, 2.5 if selected else 1.0))
+        painter.setBrush(background)
+        painter.drawRoundedRect(card.adjusted(1, 1, -1, -1), 8, 8)
+        painter.restore()
+
+        side = int(max(THUMB.width(), THUMB.height()) * self.view.devicePixelRatioF())
+        path = str(index.data(MemberRole.Path))
+        pixmap = self.loader.pixmap(path, side)
+        draw_thumbnail(painter, thumb, pixmap, self.loader.error(path, side), palette, font)
+        if marked:  # the copy going away is dimmed, so the keeper stands out
+            painter.fillRect(thumb, _with_alpha(background, 110))
+        badge_font = _small(font, -1.5, bold=True)
+        badge_at = thumb.adjusted(6, 6, 0, 0)
+        if index.data(MemberRole.IsKeeper):
+            box = pill(painter, badge_at, self.tr("KEEP"), KEEP_COLOUR, badge_font)
+            badge_at.setLeft(box.right() + 4)
+        if index.data(MemberRole.Reference):
+            pill(painter, badge_at, self.tr("REFERENCE"), REFERENCE_COLOUR, badge_font)
+        self._paint_check(painter, option, index, check, marked)
+        self._paint_facts(painter, option, index, card, check.bottom() + 8)
+
+    def _paint_check(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
+                     rect: QRect, marked: bool) -> None:
+        box = QStyleOptionButton()
+        box.rect = QRect(rect.left(), rect.top() + (rect.height() - 18) // 2, 18, 18)
+        box.state = QStyle.StateFlag.State_On if marked else QStyle.StateFlag.State_Off
+        enabled = bool(index.flags() & Qt.ItemFlag.ItemIsUserCheckable)
+        if enabled:
+            box.state |= QStyle.StateFlag.State_Enabled
+        box.palette = QApplication.palette(self.view)
+        style = self.view.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, box, painter, self.view)
+        font: QFont = option.font  # type: ignore[attr-defined]
+        palette = QApplication.palette(self.view)
+        label_rect = rect.adjusted(26, 0, 0, 0)
+        painter.save()
+        if marked:
+            painter.setPen(TRASH_COLOUR)
+            painter.setFont(_small(font, 0, bold=True))
+            label = self.tr("Move to Trash")
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.Text if enabled
+                                         else QPalette.ColorRole.PlaceholderText))
+            painter.setFont(font)
+            label = self.tr("Move to Trash") if enabled else self.tr("Kept")
+        painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter, label)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setFont(_small(font))
+        painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                         str(index.data(MemberRole.Similarity)))
+        painter.restore()
+
+    def _paint_facts(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
+                     card: QRect, top: int) -> None:
+        font: QFont = option.font  # type: ignore[attr-defined]
+        palette = QApplication.palette(self.view)
+        marks = set(index.data(MemberRole.Highlights) or ())
+        width = card.width() - 2 * PAD
+        left = card.left() + PAD
+        normal = palette.color(QPalette.ColorRole.Text)
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        lines: list[tuple[str, QFont, QColor, str]] = [
+            (str(index.data(MemberRole.Name)), _small(font, 0.5, bold=True), normal, ""),
+            (str(index.data(MemberRole.Folder)), _small(font, -1), muted, ""),
+            (self.tr("{size}  \u00b7  {format}").format(
+                size=text.data_size(int(index.data(MemberRole.Size))),
+                format=index.data(MemberRole.Format)), font, normal, "size"),
+            (str(index.data(MemberRole.Dimensions)), font, normal, "resolution"),
+            (self.tr("Taken {date}").format(date=text.taken(index.data(MemberRole.Taken))),
+             font, normal, "date"),
+        ]
+        painter.save()
+        y = top
+        for label, line_font, colour, highlight in lines:
+            if highlight and highlight in marks:
+                line_font = _small(line_font, 0, bold=True)
+                colour = HIGHLIGHT_COLOUR
+                label = "\u25b2 " + label
+            metrics = QFontMetrics(line_font)
+            painter.setFont(line_font)
+            painter.setPen(colour)
+            mode = Qt.TextElideMode.ElideMiddle if line_font is not font \
+                else Qt.TextElideMode.ElideRight
+            painter.drawText(QRect(left, y, width, metrics.height()),
+                             Qt.AlignmentFlag.AlignLeft, metrics.elidedText(label, mode, width))
+            y += metrics.height() + 3
+        reason = str(index.data(MemberRole.KeeperReason) or "")
+        if reason:
+            reason_font = _small(font, -1)
+            metrics = QFontMetrics(reason_font)
+            painter.setFont(reason_font)
+            painter.setPen(KEEP_COLOUR)
+            label = self.tr("Suggested keeper: {reason}").format(reason=reason)
+            painter.drawText(QRect(left, y + 2, width, metrics.height()),
+                             Qt.AlignmentFlag.AlignLeft,
+                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
+        painter.restore()
+
+    def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,
+                    index: AnyIndex) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick) \
+                and isinstance(event, QMouseEvent) \
+                and event.button() == Qt.MouseButton.LeftButton:
+            rect: QRect = option.rect  # type: ignore[attr-defined]
+            if self.check_rect(rect).contains(event.position().toPoint()):
+                if event.type() == QEvent.Type.MouseButtonRelease and \
+                        index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                    marked = bool(index.data(MemberRole.Marked))
+                    state = Qt.CheckState.Unchecked if marked else Qt.CheckState.Checked
+                    index.model().setData(index, state, Qt.ItemDataRole.CheckStateRole)
+                return True  # a click on the box never opens the compare view
+        return False
+
+
+class GroupDelegate(QStyledItemDelegate):
+    """A group row: keeper thumbnail, kind badge, copies, name, space reclaimable."""
+
+    def __init__(self, loader: ThumbnailLoader, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self.loader = loader
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        return QSize(280, ROW_HEIGHT)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        style = self.view.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
+                            self.view)
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        font: QFont = option.font  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
+                                    else QPalette.ColorRole.Text)
+        muted = text_colour if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        thumb = QRect(rect.left() + 8, rect.top() + (rect.height() - ROW_THUMB) // 2,
+                      ROW_THUMB, ROW_THUMB)
+        side = int(ROW_THUMB * self.view.devicePixelRatioF())
+        path = str(index.data(GroupRole.KeeperPath))
+        draw_thumbnail(painter, thumb, self.loader.pixmap(path, side),
+                       self.loader.error(path, side), palette, _small(font, -3))
+        left = thumb.right() + 10
+        right = rect.right() - 10
+        kind = str(index.data(GroupRole.Kind))
+        badge_font = _small(font, -1.5, bold=True)
+        top = rect.top() + 9
+        badge = pill(painter, QRect(left, top, 0, 0), kind_label(kind),
+                     KIND_COLOURS.get(kind, QColor("gray")), badge_font)
+        painter.save()
+        size_font = _small(font, 0, bold=True)
+        reclaim = text.data_size(int(index.data(GroupRole.Reclaimable)))
+        size_width = QFontMetrics(size_font).horizontalAdvance(reclaim)
+        painter.setFont(size_font)
+        painter.setPen(text_colour)
+        painter.drawText(QRect(right - size_width, top, size_width, badge.height()),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, reclaim)
+        painter.setFont(font)
+        count = int(index.data(GroupRole.Count))
+        copies = plural(self.tr("%n copies", "", count), count)
+        painter.drawText(QRect(badge.right() + 8, top, right - size_width - badge.right() - 16,
+                               badge.height()), Qt.AlignmentFlag.AlignVCenter, copies)
+        second = QRect(left, badge.bottom() + 5, right - left, QFontMetrics(font).height())
+        name = text.name_of(path)
+        marked = int(index.data(GroupRole.MarkedCount))
+        status = plural(self.tr("%n marked", "", marked), marked) if marked else self.tr("none marked")
+        small = _small(font, -1)
+        metrics = QFontMetrics(small)
+        status_width = metrics.horizontalAdvance(status)
+        painter.setFont(small)
+        painter.setPen(TRASH_COLOUR if marked and not selected else muted)
+        painter.drawText(second, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         status)
+        painter.setPen(muted)
+        painter.drawText(second.adjusted(0, 0, -status_width - 10, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(name, Qt.TextElideMode.ElideMiddle,
+                                            second.width() - status_width - 10))
+        painter.restore()
+
+
+def _with_alpha(colour: QColor, alpha: int) -> QColor:
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
+    return QColor(
+        round(base.red() * (1 - amount) + tint.red() * amount),
+        round(base.green() * (1 - amount) + tint.green() * amount),
+        round(base.blue() * (1 - amount) + tint.blue() * amount),
+    )
+

@@ -1,0 +1,160 @@
+"""Dialogs: confirm the trash, list skipped files or failures, report errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+    QMessageBox, QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from dupeviewer.gui import text
+from dupeviewer.gui.text import plural
+from dupeviewer.gui.actions import icon
+
+log = logging.getLogger(__name__)
+
+
+def _icon_label(widget: QWidget, icon: QStyle.StandardPixmap) -> QLabel:
+    label = QLabel()
+    label.setPixmap(widget.style().standardIcon(icon).pixmap(40, 40))
+    label.setAlignment(Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def _bold(label: QLabel, delta: float = 2.0) -> QLabel:
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() + delta)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def _file_tree(headers: Sequence[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setColumnCount(len(headers))
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setUniformRowHeights(True)
+    tree.setAlternatingRowColors(True)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    tree.header().setStretchLastSection(False)
+    tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headers)):
+        tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return tree
+
+
+class ConfirmTrashDialog(QDialog):
+    """Lists every file about to go to the Trash; the default button is Cancel."""
+
+    def __init__(self, files: Sequence[tuple[str, int]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        total = sum(size for _, size in files)
+        self.setWindowTitle(self.tr("Move to Trash"))
+        self.setAccessibleName(self.tr("Confirm moving files to the Trash"))
+        self.resize(680, 440)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        top = QHBoxLayout()
+        top.setSpacing(14)
+        top.addWidget(_icon_label(self, QStyle.StandardPixmap.SP_MessageBoxQuestion))
+        words = QVBoxLayout()
+        self.title = _bold(QLabel(plural(self.tr("Move %n file(s) to the Trash?", "", len(files)), len(files))))
+        words.addWidget(self.title)
+        self.detail = QLabel(self.tr(
+            "This frees {size}. Every file is checked again first: a file that changed since "
+            "the scan is left alone. You can restore the files with Undo or from the "
+            "Trash.").format(size=text.data_size(total)))
+        self.detail.setWordWrap(True)
+        words.addWidget(self.detail)
+        top.addLayout(words, 1)
+        layout.addLayout(top)
+        self.files = _file_tree([self.tr("File"), self.tr("Folder"), self.tr("Size")])
+        self.files.setAccessibleName(self.tr("Files to move to the Trash"))
+        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        for path, size in files:
+            item = QTreeWidgetItem([text.name_of(path), text.folder_of(path),
+                                    text.data_size(size)])
+            item.setToolTip(0, path)
+            item.setToolTip(1, path)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.files.addTopLevelItem(item)
+        self.files.setColumnWidth(1, 300)
+        layout.addWidget(self.files, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.trash_button = self.buttons.addButton(
+            self.tr("Move to Trash"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trash_button.setIcon(icon("user-trash"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+
+class ProblemsDialog(QDialog):
+    """A list of files and reasons: skipped by the scan, or refused by the trash."""
+
+    def __init__(self, title: str, message: str, problems: Sequence[tuple[str, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.resize(760, 420)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        top = QHBoxLayout()
+        top.setSpacing(14)
+        top.addWidget(_icon_label(self, QStyle.StandardPixmap.SP_MessageBoxWarning))
+        self.message = QLabel(message)
+        self.message.setWordWrap(True)
+        top.addWidget(self.message, 1)
+        layout.addLayout(top)
+        self.files = _file_tree([self.tr("File"), self.tr("Reason")])
+        self.files.setAccessibleName(title)
+        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.files.setColumnWidth(0, 320)
+        for path, reason in problems:
+            item = QTreeWidgetItem([os.path.basename(path) or path, reason])
+            item.setToolTip(0, path)
+            item.setToolTip(1, reason)
+            self.files.addTopLevelItem(item)
+        layout.addWidget(self.files, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+
+def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> ProblemsDialog:
+    title = ProblemsDialog.tr("Skipped Files")
+    message = plural(ProblemsDialog.tr(
+        "%n file(s) could not be compared and were left out of the groups. They were not "
+        "changed.", "", len(problems)), len(problems))
+    return ProblemsDialog(title, message, problems, parent)
+
+
+def failures_dialog(problems: Sequence[tuple[str, str]], moved: int,
+                    parent: QWidget) -> ProblemsDialog:
+    title = ProblemsDialog.tr("Some Files Were Not Moved")
+    message = ProblemsDialog.tr(
+        "{moved} moved to the Trash. {failed} stayed where they were and are still listed "
+        "in their groups:").format(
+            moved=plural(ProblemsDialog.tr("%n file(s)", "", moved), moved),
+            failed=plural(ProblemsDialog.tr("%n file(s)", "", len(problems)), len(problems)))
+    return ProblemsDialog(title, message, problems, parent)
+
+
+def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message,
+                      QMessageBox.StandardButton.Close, parent)
+    if details:
+        box.setDetailedText(details)
+    box.exec()

@@ -1,0 +1,207 @@
+"""The list of duplicate groups as a Qt model over :class:`Review`, sortable in Python.
+
+The model keeps its own row order (a list of group indexes) so sorting 10,000 groups is
+one Python ``sort`` plus a layout change, with no per-comparison ``data()`` calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt,
+)
+
+from dupeviewer.core.model import Group
+from dupeviewer.gui.review import Review
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class GroupRole(IntEnum):
+    Kind = Qt.ItemDataRole.UserRole + 1
+    Count = Qt.ItemDataRole.UserRole + 2
+    Reclaimable = Qt.ItemDataRole.UserRole + 3
+    MarkedCount = Qt.ItemDataRole.UserRole + 4
+    MarkedBytes = Qt.ItemDataRole.UserRole + 5
+    KeeperPath = Qt.ItemDataRole.UserRole + 6
+    Reason = Qt.ItemDataRole.UserRole + 7
+    GroupIndex = Qt.ItemDataRole.UserRole + 8
+
+
+class Sort(IntEnum):
+    Reclaimable = 0
+    Copies = 1
+    Kind = 2
+    Name = 3
+
+
+KIND_ORDER = {"exact": 0, "pixels": 1, "near": 2}
+
+
+def kind_label(kind: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    labels = {
+        "exact": QCoreApplication.translate("GroupModel", "Exact"),
+        "pixels": QCoreApplication.translate("GroupModel", "Same pixels"),
+        "near": QCoreApplication.translate("GroupModel", "Near"),
+    }
+    return labels.get(kind, kind)
+
+
+def _sort_key(sort: Sort, group: Group) -> tuple[Any, ...]:
+    name = group.keep.path.rsplit("/", 1)[-1].casefold()
+    if sort == Sort.Copies:
+        return (-len(group.members), -group.reclaimable, name)
+    if sort == Sort.Kind:
+        return (KIND_ORDER.get(group.kind, 9), -group.reclaimable, name)
+    if sort == Sort.Name:
+        return (name, group.keep.path)
+    return (-group.reclaimable, name)
+
+
+class GroupModel(QAbstractListModel):
+    """One row per group, in the chosen sort order."""
+
+    def __init__(self, review: Review, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.review = review
+        self.sort_by = Sort.Reclaimable
+        self._order: list[int] = []
+        self._rebuild_order()
+        review.reset.connect(self._on_reset)
+        review.marks_changed.connect(self._on_marks_changed)
+        review.groups_changed.connect(self._on_groups_changed)
+        review.about_to_remove.connect(self._on_about_to_remove)
+        review.removed.connect(self._on_removed)
+
+    # mapping ----------------------------------------------------------------------
+    def group_index(self, row: int) -> int:
+        return self._order[row]
+
+    def row_of(self, group: int) -> int:
+        try:
+            return self._order.index(group)
+        except ValueError:
+            return -1
+
+    # QAbstractListModel -----------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._order):
+            return None
+        g = self._order[index.row()]
+        group = self.review.groups[g]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.tr("{kind}: {count} copies of {name}, {size} reclaimable").format(
+                kind=kind_label(group.kind), count=len(group.members),
+                name=group.keep.path.rsplit("/", 1)[-1],
+                size=_size(group.reclaimable))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tr("Keeping {path}\n({reason})").format(path=group.keep.path,
+                                                               reason=group.reason)
+        return self._role(role, g, group)
+
+    def _role(self, role: int, g: int, group: Group) -> Any:
+        if role == GroupRole.Kind:
+            return group.kind
+        if role == GroupRole.Count:
+            return len(group.members)
+        if role == GroupRole.Reclaimable:
+            return group.reclaimable
+        if role == GroupRole.MarkedCount:
+            return len(self.review.marked(g))
+        if role == GroupRole.MarkedBytes:
+            return self.review.marked_bytes(g)
+        if role == GroupRole.KeeperPath:
+            return group.keep.path
+        if role == GroupRole.Reason:
+            return group.reason
+        if role == GroupRole.GroupIndex:
+            return g
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        for role in GroupRole:
+            names[int(role)] = role.name[0].lower().encode() + role.name[1:].encode()
+        return names
+
+    def sort(self, column: int = 0, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.set_sort(self.sort_by)
+
+    def set_sort(self, sort: Sort) -> None:
+        self.sort_by = Sort(sort)
+        self.layoutAboutToBeChanged.emit()
+        old_order = list(self._order)
+        persistent = self.persistentIndexList()
+        self._rebuild_order()
+        new_rows = {g: row for row, g in enumerate(self._order)}
+        moved = [self.index(new_rows[old_order[p.row()]], 0) for p in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _rebuild_order(self) -> None:
+        groups = self.review.groups
+        self._order = sorted(range(len(groups)), key=lambda g: _sort_key(self.sort_by,
+                                                                          groups[g]))
+
+    # review signals ---------------------------------------------------------------
+    def _on_reset(self) -> None:
+        self.beginResetModel()
+        self._rebuild_order()
+        self.endResetModel()
+
+    def _changed(self, groups: list[int]) -> None:
+        rows = {g: r for r, g in enumerate(self._order)}
+        for g in groups:
+            row = rows.get(g)
+            if row is not None:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
+
+    def _on_marks_changed(self, groups: list[int]) -> None:
+        if len(groups) > 64:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, 0))
+        else:
+            self._changed(groups)
+
+    def _on_groups_changed(self, groups: list[int]) -> None:
+        self._changed(groups)
+        self.set_sort(self.sort_by)
+
+    def _on_about_to_remove(self, first: int, last: int) -> None:
+        rows = sorted((r for r, g in enumerate(self._order) if first <= g <= last),
+                      reverse=True)
+        for start, end in _runs_descending(rows):
+            self.beginRemoveRows(QModelIndex(), start, end)
+            del self._order[start:end + 1]
+            self.endRemoveRows()
+
+    def _on_removed(self, first: int, last: int) -> None:
+        count = last - first + 1
+        self._order = [g - count if g > last else g for g in self._order]
+
+
+def _runs_descending(rows: list[int]) -> list[tuple[int, int]]:
+    """Rows sorted high to low as (start, end) runs, highest run first."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][0] == row + 1:
+            runs[-1] = (row, runs[-1][1])
+        else:
+            runs.append((row, row))
+    return runs
+
+
+def _size(size: int) -> str:
+    from dupeviewer.gui.text import data_size
+
+    return data_size(size)

@@ -1,0 +1,331 @@
+"""The main window: folders and groups on the left, the current group's cards on the right.
+
+The window wires widgets to the review state and runs engine work in :class:`Job`s; the
+rules (what is a duplicate, what may be marked, what is safe to trash) live in the core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
+    QStackedWidget, QToolButton, QVBoxLayout, QWidget,
+)
+
+from dupeviewer.core.model import Options, ScanResult
+from dupeviewer.gui import text
+from dupeviewer.gui.text import plural
+from dupeviewer.gui.actions import build_actions, icon
+from dupeviewer.gui.dialogs import skipped_dialog
+from dupeviewer.gui.folders import FolderPanel
+from dupeviewer.gui.operations import Operations
+from dupeviewer.gui.pages import EmptyPage, ScanPage
+from dupeviewer.gui.review import Review
+from dupeviewer.gui.review_view import CardsPanel, GroupList
+from dupeviewer.gui.settings import Settings
+from dupeviewer.gui.thumbnails import ThumbnailLoader
+
+log = logging.getLogger(__name__)
+
+EMPTY, SCANNING, REVIEW = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or Settings()
+        self.setWindowTitle("dupeviewer")
+        self.setObjectName("main-window")
+        self.setAcceptDrops(True)
+        self.review = Review(self)
+        self.loader = ThumbnailLoader(parent=self)
+        self.actions = build_actions(self)
+        self._build()
+        self.ops = Operations(self)
+        self._connect()
+        self._restore()
+
+    # construction -----------------------------------------------------------------
+    def _build(self) -> None:
+        self.folders = FolderPanel()
+        self.groups = GroupList(self.review, self.loader)
+        self.cards = CardsPanel(self.review, self.loader)
+        self.empty = EmptyPage(QApplication.windowIcon())
+        self.scan_page = ScanPage()
+        self.stack = QStackedWidget()
+        for page in (self.empty, self.scan_page, self.cards):
+            self.stack.addWidget(page)
+        self.sidebar = QSplitter(Qt.Orientation.Vertical)
+        self.sidebar.setObjectName("sidebar")
+        top = QWidget()
+        layout = QVBoxLayout(top)
+        layout.setContentsMargins(8, 8, 4, 4)
+        layout.addWidget(self.folders)
+        bottom = QWidget()
+        layout = QVBoxLayout(bottom)
+        layout.setContentsMargins(8, 4, 4, 8)
+        layout.addWidget(self.groups)
+        self.sidebar.addWidget(top)
+        self.sidebar.addWidget(bottom)
+        self.sidebar.setStretchFactor(1, 4)
+        self.sidebar.setSizes([150, 600])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main-splitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([360, 840])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
+        self.busy = QProgressBar()
+        self.busy.setMaximumWidth(160)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.skipped_button = QToolButton()
+        self.skipped_button.setAutoRaise(True)
+        self.skipped_button.setToolTip(self.tr("Show the files the scan skipped, and why"))
+        self.skipped_button.hide()
+        self.statusBar().addPermanentWidget(self.skipped_button)
+        self.resize(1240, 800)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.add_folder.triggered.connect(self.choose_folder)
+        a.scan.triggered.connect(self.ops.start_scan)
+        a.cancel.triggered.connect(self.ops.cancel)
+        a.trash.triggered.connect(self.ops.confirm_trash)
+        a.undo.triggered.connect(self.ops.undo)
+        a.mark_all.triggered.connect(self.review.mark_all_but_keeper)
+        a.unmark_all.triggered.connect(self.review.unmark_all)
+        a.suggest.triggered.connect(lambda: self.review.suggest(self.settings.mark_near))
+        a.mark_near.toggled.connect(self._on_mark_near)
+        a.skipped.triggered.connect(self.show_skipped)
+        a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(self.about)
+        for rule, action in a.keep_by.items():
+            action.triggered.connect(lambda checked=False, r=rule: self.review.keep_by(r))
+        a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
+        a.threshold.valueChanged.connect(self._on_threshold)
+        a.rotations.toggled.connect(self._on_rotations)
+        self.skipped_button.clicked.connect(self.show_skipped)
+        self.empty.add_folder.connect(self.choose_folder)
+        self.empty.scan.connect(self.ops.start_scan)
+        self.scan_page.cancel.connect(self.ops.cancel)
+        self.folders.add_requested.connect(self.choose_folder)
+        self.folders.changed.connect(self._on_folders_changed)
+        self.groups.current_changed.connect(self._on_group)
+        self.cards.step_group.connect(self.groups.step)
+        self.cards.compare_requested.connect(self.ops.compare)
+        for view in (self.groups.view, self.cards.view):
+            view.installEventFilter(self)
+        self.review.reset.connect(self._after_reset)
+        self.review.marks_changed.connect(self._update_marks)
+        self.review.groups_changed.connect(self._update_marks)
+        self.review.removed.connect(self._after_removal)
+        self.regroup_timer = QTimer(self)
+        self.regroup_timer.setSingleShot(True)
+        self.regroup_timer.setInterval(250)
+        self.regroup_timer.timeout.connect(self.ops.regroup)
+
+    def _restore(self) -> None:
+        s = self.settings
+        geometry = s.geometry("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = s.geometry("splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        self._known_folders: list[str] = []
+        self.folders.set_folders([f for f in s.folders if os.path.isdir(f)], s.references)
+        self.actions.threshold.setValue(s.threshold)
+        self._show_threshold(s.threshold)
+        self.actions.rotations.setChecked(s.rotations)
+        self.actions.mark_near.setChecked(s.mark_near)
+        self.update_state()
+
+    # public -----------------------------------------------------------------------
+    def add_folders(self, paths: Sequence[str], scan: bool = True) -> list[str]:
+        added = self.folders.add(paths)
+        if added and scan and not self.ops.busy:
+            self.ops.start_scan()
+        return added
+
+    def choose_folder(self) -> None:
+        start = (self.folders.folders() or [os.path.expanduser("~")])[-1]
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a Folder of Photos"),
+                                                  os.path.dirname(start))
+        if folder:
+            self.add_folders([folder])
+
+    def options(self) -> Options:
+        return self.settings.options()
+
+    def show_skipped(self) -> None:
+        result = self.review.result
+        if result is None or not result.skipped:
+            return
+        self.skipped_dialog = skipped_dialog([(s.path, s.reason) for s in result.skipped], self)
+        self.skipped_dialog.open()
+
+    def about(self) -> None:
+        from dupeviewer import __version__
+
+        QMessageBox.about(self, self.tr("About dupeviewer"), self.tr(
+            "<h3>dupeviewer {version}</h3><p>Finds duplicate and near-duplicate photos, shows "
+            "the copies side by side and moves the ones you choose to the Trash.</p>"
+            "<p>Keys: Up/Down or J/K between groups, Left/Right between copies, Space marks, "
+            "Enter compares, Delete moves the marked files to the Trash.</p>").format(
+                version=__version__))
+
+    def update_state(self) -> None:
+        """Enable what makes sense now and show the right page."""
+        busy = self.ops.busy
+        scanning = self.ops.scanning
+        folders = self.folders.folders()
+        a = self.actions
+        a.add_folder.setEnabled(True)
+        a.scan.setEnabled(bool(folders) and not busy)
+        a.cancel.setEnabled(scanning)
+        a.undo.setEnabled(not busy)
+        for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values()):
+            action.setEnabled(len(self.review) > 0 and not busy)
+        if scanning:
+            self.stack.setCurrentIndex(SCANNING)
+        elif self.review.result is not None:
+            self.stack.setCurrentIndex(REVIEW)
+        else:
+            self.stack.setCurrentIndex(EMPTY)
+            self.empty.set_ready(len(folders))
+        self.sidebar.setVisible(bool(folders) or self.review.result is not None or scanning)
+        self._update_marks()
+
+    def show_result(self, result: ScanResult, options: Options) -> None:
+        keep = self._current_keeper()
+        self.review.load(result, options, self.settings.mark_near)
+        self._select_keeper(keep)
+        skipped = len(result.skipped)
+        self.skipped_button.setText(plural(self.tr("%n skipped", "", skipped), skipped))
+        self.skipped_button.setVisible(skipped > 0)
+        self.update_state()
+
+    # review -----------------------------------------------------------------------
+    def _current_keeper(self) -> str | None:
+        g = self.groups.current()
+        return self.review.groups[g].keep.path if g >= 0 else None
+
+    def _select_keeper(self, path: str | None) -> None:
+        for g, group in enumerate(self.review.groups):
+            if path is not None and any(m.path == path for m in group.members):
+                self.groups.select_row(self.groups.model.row_of(g))
+                return
+        self.groups.select_row(0)
+
+    def _after_reset(self) -> None:
+        self.loader.new_generation()
+        self.update_state()
+
+    def _after_removal(self) -> None:
+        if self.groups.current() < 0:
+            self.groups.select_row(0)
+        self._update_marks()
+
+    def _on_group(self, g: int) -> None:
+        self.cards.model.show_group(g)
+
+    def _update_marks(self) -> None:
+        selection = self.review.selection
+        count, size = selection.count, selection.bytes
+        trash = self.actions.trash
+        if count:
+            trash.setText(plural(self.tr("Move %n File(s) ({size}) to Trash", "", count), count).format(
+                size=text.data_size(size)))
+        else:
+            trash.setText(self.tr("Move to Trash"))
+        trash.setEnabled(count > 0 and not self.ops.busy)
+        result = self.review.result
+        if result is None:
+            self.summary.setText("")
+            return
+        reclaimable = sum(g.reclaimable for g in self.review.groups)
+        self.summary.setText(plural(self.tr("%n group(s)", "", len(self.review)), len(self.review)) + "  \u00b7  " +
+                             self.tr("{size} reclaimable").format(
+                                 size=text.data_size(reclaimable)))
+
+    def _fill_keep_in_folder(self) -> None:
+        menu = self.actions.keep_in_folder
+        menu.clear()
+        for folder in self.folders.folders():
+            action = menu.addAction(icon("folder"), os.path.basename(folder) or folder)
+            action.setToolTip(self.tr("In every group with a copy in {folder}, keep that copy "
+                                      "and mark the others").format(folder=folder))
+            action.setEnabled(len(self.review) > 0 and not self.ops.busy)
+            action.triggered.connect(
+                lambda checked=False, f=folder: self.review.keep_by("folder", f))
+
+    # settings-driven changes ------------------------------------------------------
+    def _show_threshold(self, value: int) -> None:
+        self.actions.threshold_label.setText(str(value))
+
+    def _on_threshold(self, value: int) -> None:
+        self._show_threshold(value)
+        self.settings.threshold = value
+        self.regroup_timer.start()
+
+    def _on_rotations(self, checked: bool) -> None:
+        self.settings.rotations = checked
+        self.regroup_timer.start()
+
+    def _on_mark_near(self, checked: bool) -> None:
+        self.settings.mark_near = checked
+
+    def _on_folders_changed(self) -> None:
+        folders = self.folders.folders()
+        self.settings.folders = folders
+        self.settings.references = self.folders.references()
+        removed = set(self._known_folders) - set(folders)
+        self._known_folders = folders
+        if removed and not folders:
+            self.ops.discard()
+        elif removed and self.review.result is not None:
+            self.ops.start_scan()  # a rescan is fast: the cache has every fingerprint
+        elif self.review.result is not None:
+            self.regroup_timer.start()  # reference folders changed: keepers may change
+        self.update_state()
+
+    # events -----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if self.cards.handle_key(event):
+                return True
+        return super().eventFilter(watched, event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() and os.path.isdir(url.toLocalFile())
+               for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders = [url.toLocalFile() for url in event.mimeData().urls()
+                   if url.isLocalFile() and os.path.isdir(url.toLocalFile())]
+        if folders:
+            event.acceptProposedAction()
+            self.add_folders(folders)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.set_geometry("geometry", self.saveGeometry())
+        self.settings.set_geometry("splitter", self.splitter.saveState())
+        self.settings.folders = self.folders.folders()
+        self.settings.references = self.folders.references()
+        self.settings.sync()
+        self.regroup_timer.stop()
+        self.ops.shutdown()
+        self.loader.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,219 @@
+"""The copies of one group as a Qt model: one row per copy, the mark as its check state."""
+
+from __future__ import annotations
+
+import logging
+import os
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from dupeviewer.core.model import Group, Member
+from dupeviewer.gui import text
+from dupeviewer.gui.review import Review
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class MemberRole(IntEnum):
+    Path = Qt.ItemDataRole.UserRole + 1
+    Name = Qt.ItemDataRole.UserRole + 2
+    Folder = Qt.ItemDataRole.UserRole + 3
+    Size = Qt.ItemDataRole.UserRole + 4
+    Dimensions = Qt.ItemDataRole.UserRole + 5
+    Format = Qt.ItemDataRole.UserRole + 6
+    Taken = Qt.ItemDataRole.UserRole + 7
+    Similarity = Qt.ItemDataRole.UserRole + 8
+    IsKeeper = Qt.ItemDataRole.UserRole + 9
+    KeeperReason = Qt.ItemDataRole.UserRole + 10
+    Marked = Qt.ItemDataRole.UserRole + 11
+    CanMark = Qt.ItemDataRole.UserRole + 12
+    Reference = Qt.ItemDataRole.UserRole + 13
+    Highlights = Qt.ItemDataRole.UserRole + 14
+    """Which of this copy's facts stand out: a list of "resolution", "size", "date"."""
+    Pixels = Qt.ItemDataRole.UserRole + 15
+
+
+def highlights(group: Group) -> list[set[str]]:
+    """The differences that matter: the largest resolution, the biggest file, the oldest
+    date, each only when the copies differ in it."""
+    found: list[set[str]] = [set() for _ in group.members]
+    infos = [m.info for m in group.members]
+    pixels = [i.pixels for i in infos]
+    if len(set(pixels)) > 1:
+        for m, value in enumerate(pixels):
+            if value == max(pixels):
+                found[m].add("resolution")
+    sizes = [i.size for i in infos]
+    if len(set(sizes)) > 1:
+        for m, value in enumerate(sizes):
+            if value == max(sizes):
+                found[m].add("size")
+    dates = [i.taken for i in infos if i.taken]
+    if dates and len(set(i.taken for i in infos)) > 1:
+        oldest = min(dates)
+        for m, info in enumerate(infos):
+            if info.taken == oldest:
+                found[m].add("date")
+    return found
+
+
+def similarity(member: Member) -> str:
+    """How this copy relates to the kept copy, in words."""
+    from PySide6.QtCore import QCoreApplication
+
+    def tr(source: str) -> str:
+        return QCoreApplication.translate("MemberModel", source)
+
+    if member.match == "keeper":
+        return tr("Kept copy")
+    if member.match == "exact":
+        return tr("Identical file")
+    if member.match == "pixels":
+        return tr("Same pixels")
+    if member.distance == 0:
+        return tr("Looks the same")
+    percent = round(100 * (1 - member.distance / 64))
+    return tr("{percent}% similar").format(percent=percent)
+
+
+class MemberModel(QAbstractListModel):
+    """The copies of the group ``group`` (a Review group index, or -1 for none)."""
+
+    def __init__(self, review: Review, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.review = review
+        self.group = -1
+        self._highlights: list[set[str]] = []
+        review.reset.connect(self._on_reset)
+        review.marks_changed.connect(self._on_marks_changed)
+        review.groups_changed.connect(self._on_groups_changed)
+        review.about_to_remove.connect(self._on_about_to_remove)
+        review.removed.connect(self._on_removed)
+
+    def show_group(self, group: int) -> None:
+        self.beginResetModel()
+        self.group = group if 0 <= group < len(self.review) else -1
+        self._highlights = highlights(self._group) if self.group >= 0 else []
+        self.endResetModel()
+
+    @property
+    def _group(self) -> Group:
+        return self.review.groups[self.group]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.group < 0:
+            return 0
+        return len(self._group.members)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if not index.isValid() or self.group < 0:
+            return flags
+        m = index.row()
+        if m in self.review.marked(self.group) or self.review.can_mark(self.group, m):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.group < 0:
+            return None
+        m = index.row()
+        members = self._group.members
+        if not 0 <= m < len(members):
+            return None
+        member = members[m]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._summary(m, member)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return member.path
+        if role == Qt.ItemDataRole.CheckStateRole:
+            marked = m in self.review.marked(self.group)
+            return Qt.CheckState.Checked if marked else Qt.CheckState.Unchecked
+        return self._role(role, m, member)
+
+    def _role(self, role: int, m: int, member: Member) -> Any:
+        info = member.info
+        values: dict[int, Any] = {
+            MemberRole.Path: info.path,
+            MemberRole.Name: text.name_of(info.path),
+            MemberRole.Folder: self._folder(info.path),
+            MemberRole.Size: info.size,
+            MemberRole.Pixels: info.pixels,
+        }
+        if role in values:
+            return values[role]
+        if role == MemberRole.Dimensions:
+            return f"{info.width} \u00d7 {info.height}"
+        if role == MemberRole.Format:
+            return info.format
+        if role == MemberRole.Taken:
+            return info.taken or ""
+        if role == MemberRole.Similarity:
+            return similarity(member)
+        if role == MemberRole.IsKeeper:
+            return m == self._group.keeper
+        if role == MemberRole.KeeperReason:
+            return self._group.reason if m == self._group.keeper else ""
+        if role == MemberRole.Marked:
+            return m in self.review.marked(self.group)
+        if role == MemberRole.CanMark:
+            return self.review.can_mark(self.group, m)
+        if role == MemberRole.Reference:
+            return member.reference
+        if role == MemberRole.Highlights:
+            return sorted(self._highlights[m])
+        return None
+
+    def _folder(self, path: str) -> str:
+        """The folder as the user added it ("Pictures/Backup"), not the full path."""
+        folder = text.folder_of(path)
+        result = self.review.result
+        for root in result.roots if result is not None else ():
+            parent = os.path.dirname(root.rstrip(os.sep))
+            if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep):
+                return os.path.relpath(folder, parent) if parent else folder
+        return folder
+
+    def _summary(self, m: int, member: Member) -> str:
+        marked = m in self.review.marked(self.group)
+        state = self.tr("marked for the trash") if marked else self.tr("kept")
+        return self.tr("{name} in {folder}, {size}, {w} by {h}, {state}").format(
+            name=text.name_of(member.path), folder=text.folder_of(member.path),
+            size=text.data_size(member.info.size), w=member.info.width,
+            h=member.info.height, state=state)
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or self.group < 0:
+            return False
+        checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, True, 2)
+        return self.review.set_mark(self.group, index.row(), checked)
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        for role in MemberRole:
+            names[int(role)] = role.name[0].lower().encode() + role.name[1:].encode()
+        return names
+
+    # review signals ---------------------------------------------------------------
+    def _on_reset(self) -> None:
+        self.show_group(-1)
+
+    def _on_marks_changed(self, groups: list[int]) -> None:
+        if self.group in groups and self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+
+    def _on_groups_changed(self, groups: list[int]) -> None:
+        if self.group in groups:
+            self.show_group(self.group)
+
+    def _on_about_to_remove(self, first: int, last: int) -> None:
+        if first <= self.group <= last:
+            self.show_group(-1)
+
+    def _on_removed(self, first: int, last: int) -> None:
+        if self.group > last:
+            self.group -= last - first + 1

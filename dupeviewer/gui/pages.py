@@ -1,0 +1,200 @@
+"""The empty state (nothing to review yet) and the scan-in-progress page."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from dupeviewer.core.cancel import ProgressEvent
+from dupeviewer.gui import text
+from dupeviewer.gui.text import plural
+from dupeviewer.gui.actions import icon
+
+log = logging.getLogger(__name__)
+
+
+def _headline(label: QLabel, delta: float) -> QLabel:
+    font = QFont(label.font())
+    font.setPointSizeF(max(8.0, font.pointSizeF() + delta))
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class EmptyPage(QWidget):
+    """Nothing scanned yet: a clear call to add a folder, by button or by dropping it."""
+
+    add_folder = Signal()
+    scan = Signal()
+
+    def __init__(self, app_icon: QIcon, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Start"))
+        layout = QVBoxLayout(self)
+        layout.addStretch(3)
+        picture = QLabel()
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if not app_icon.isNull():
+            picture.setPixmap(app_icon.pixmap(112, 112))
+        layout.addWidget(picture)
+        layout.addSpacing(16)
+        self.title = _headline(QLabel(self.tr("Find duplicate photos")), 7)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        layout.addSpacing(6)
+        self.hint = QLabel(self.tr(
+            "Add the folders to look in, or drop them onto this window.\n"
+            "dupeviewer compares every photo, shows the copies side by side,\n"
+            "and moves only the copies you choose to the Trash."))
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.hint)
+        layout.addSpacing(20)
+        row = QHBoxLayout()
+        row.addStretch()
+        self.add_button = QPushButton(icon("folder-new"), self.tr("Add Folder\u2026"))
+        self.add_button.setDefault(True)
+        self.add_button.setMinimumHeight(36)
+        self.add_button.setMinimumWidth(160)
+        self.add_button.setToolTip(self.tr("Choose a folder of photos to scan (Ctrl+O)"))
+        self.add_button.clicked.connect(self.add_folder)
+        row.addWidget(self.add_button)
+        self.scan_button = QPushButton(self.tr("Scan"))
+        self.scan_button.setMinimumHeight(36)
+        self.scan_button.setMinimumWidth(120)
+        self.scan_button.setToolTip(self.tr("Scan the folders in the list"))
+        self.scan_button.clicked.connect(self.scan)
+        self.scan_button.hide()
+        row.addWidget(self.scan_button)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(4)
+
+    def set_ready(self, folders: int) -> None:
+        """With folders listed, offer to scan them as well."""
+        self.scan_button.setVisible(folders > 0)
+        if folders:
+            self.title.setText(plural(self.tr("Ready to scan %n folder(s)", "", folders), folders))
+        else:
+            self.title.setText(self.tr("Find duplicate photos"))
+
+
+PHASES = {
+    "discover": "Looking for photos\u2026",
+    "fingerprint": "Reading photos\u2026",
+    "compare": "Comparing file contents\u2026",
+    "confirm": "Confirming identical pictures\u2026",
+    "group": "Grouping\u2026",
+}
+
+
+class ScanPage(QWidget):
+    """Progress of a running scan: phase, files done/total, current file, times, Cancel."""
+
+    cancel = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Scan progress"))
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        box = QWidget()
+        box.setMaximumWidth(640)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(box)
+        layout.setSpacing(10)
+        self.phase = _headline(QLabel(), 4)
+        layout.addWidget(self.phase)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMinimumHeight(12)
+        self.bar.setAccessibleName(self.tr("Scan progress"))
+        layout.addWidget(self.bar)
+        row = QHBoxLayout()
+        self.counts = QLabel()
+        self.times = QLabel()
+        self.times.setAlignment(Qt.AlignmentFlag.AlignRight)
+        row.addWidget(self.counts)
+        row.addStretch()
+        row.addWidget(self.times)
+        layout.addLayout(row)
+        self.current = QLabel()
+        self.current.setTextFormat(Qt.TextFormat.PlainText)
+        self.current.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.current.setEnabled(False)  # drawn muted
+        layout.addWidget(self.current)
+        layout.addSpacing(8)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop scanning and review what was found so far "
+                                              "(Esc)"))
+        self.cancel_button.setMinimumWidth(110)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        centre = QHBoxLayout()
+        centre.addStretch()
+        centre.addWidget(box, 4)
+        centre.addStretch()
+        outer.addLayout(centre)
+        outer.addStretch(3)
+        self._started = 0.0
+        self._phase = ""
+        self._phase_started = 0.0
+        self._phase_done = 0
+
+    def start(self, folders: int) -> None:
+        self._started = time.monotonic()
+        self._phase = ""
+        self.phase.setText(plural(self.tr("Scanning %n folder(s)\u2026", "", folders), folders))
+        self.bar.setRange(0, 0)
+        self.counts.setText(self.tr("Looking for photos\u2026"))
+        self.times.setText("")
+        self.current.setText("")
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(self.tr("Cancel"))
+
+    def cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("Cancelling\u2026"))
+
+    def update_progress(self, event: ProgressEvent) -> None:
+        now = time.monotonic()
+        if event.phase != self._phase:
+            self._phase, self._phase_started, self._phase_done = event.phase, now, event.done
+            self.phase.setText(self.tr(PHASES.get(event.phase, "Working\u2026")))
+        if event.total > 0:
+            self.bar.setRange(0, event.total)
+            self.bar.setValue(min(event.done, event.total))
+            self.counts.setText(self.tr("{done} of {total} files").format(
+                done=text.number(event.done), total=text.number(event.total)))
+        else:
+            self.bar.setRange(0, 0)
+            if event.phase == "discover":
+                self.counts.setText(self.tr("{found} files found").format(
+                    found=text.number(event.done)))
+            else:
+                self.counts.setText("")
+        if event.current:
+            metrics = self.current.fontMetrics()
+            self.current.setText(metrics.elidedText(
+                event.current, Qt.TextElideMode.ElideMiddle, max(100, self.current.width())))
+        self.times.setText(self._times(now, event))
+
+    def _times(self, now: float, event: ProgressEvent) -> str:
+        elapsed = self.tr("Elapsed {time}").format(time=text.duration(now - self._started))
+        progressed = event.done - self._phase_done
+        spent = now - self._phase_started
+        if event.total <= 0 or event.done >= event.total:
+            return elapsed
+        if progressed <= 0 or spent < 1.0:
+            return self.tr("{elapsed}  \u00b7  estimating time left").format(elapsed=elapsed)
+        left = spent / progressed * (event.total - event.done)
+        return self.tr("{elapsed}  \u00b7  about {left} left").format(
+            elapsed=elapsed, left=text.duration(left))

@@ -1,0 +1,58 @@
+"""Locale-aware wording shared by the models, delegates and dialogs."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+
+def data_size(size: int) -> str:
+    """``4.2 MB`` in the user's locale (SI units, as file managers show them)."""
+    return QLocale().formattedDataSize(size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
+
+
+def number(value: int) -> str:
+    return QLocale().toString(value)
+
+
+def taken(iso: str | None) -> str:
+    """A date taken as the locale writes it, or an em dash when unknown."""
+    if not iso:
+        return "\u2014"
+    stamp = QDateTime.fromString(iso[:19], "yyyy-MM-ddTHH:mm:ss")
+    if not stamp.isValid():
+        return iso
+    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def folder_of(path: str) -> str:
+    return os.path.dirname(path)
+
+
+def name_of(path: str) -> str:
+    return os.path.basename(path)
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def plural(translated: str, n: int) -> str:
+    """Finish a ``tr("%n file(s)", "", n)`` string when no translation is installed:
+    English picks "file" or "files". Installed translations have no "(s)" left."""
+    return translated.replace("(s)", "" if n == 1 else "s")
+
+
+def counted(context: str, source: str, n: int) -> str:
+    """``QCoreApplication.translate`` with a count, English plurals built in."""
+    return plural(QCoreApplication.translate(context, source, "", n), n)

@@ -1,0 +1,137 @@
+"""Long work off the GUI thread: one QThread per job, results as immutable payloads.
+
+A :class:`Job` runs a plain function ``work(progress, cancel) -> result`` (the shape of
+every long-running core function) on its own QThread. Workers hold no business logic:
+they call the engine and turn its progress, result and exceptions into signals.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent
+from dupeviewer.core.model import Group, Options, ScanResult
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[Progress, CancelToken], object]
+
+
+class Worker(QObject):
+    """Lives on the job's thread; calls ``work`` once and reports how it went."""
+
+    progress = Signal(object)  # ProgressEvent
+    finished = Signal(object)  # the result
+    failed = Signal(str)  # a message for the user
+
+    def __init__(self, work: Work, cancel: CancelToken) -> None:
+        super().__init__()
+        self._work = work
+        self._cancel = cancel
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._work(self._emit_progress, self._cancel)
+        except Exception as exc:  # workers never leak exceptions
+            log.exception("background work failed")
+            self.failed.emit(str(exc) or type(exc).__name__)
+        else:
+            self.finished.emit(result)
+        finally:
+            thread = self.thread()
+            if thread is not None:
+                thread.quit()
+
+    def _emit_progress(self, event: ProgressEvent) -> None:
+        self.progress.emit(event)
+
+
+class Job(QObject):
+    """One piece of background work with its thread, cancel token and signals."""
+
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+    done = Signal()  # after finished/failed, once the thread has stopped
+
+    def __init__(self, work: Work, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.cancel_token = CancelToken()
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self._worker = Worker(work, self.cancel_token)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self.progress)
+        self._worker.finished.connect(self.finished)
+        self._worker.failed.connect(self.failed)
+        self._thread.finished.connect(self._on_thread_finished)
+        self._running = False
+
+    def start(self) -> None:
+        self._running = True
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def wait(self, milliseconds: int) -> bool:
+        """Block until the thread ends (at shutdown only); False if it is still running."""
+        return self._thread.wait(milliseconds) if self._running else True
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._running = False
+        self.done.emit()
+
+
+def scan_work(roots: Sequence[str], options: Options) -> Work:
+    """A scan of ``roots`` for a :class:`Job`."""
+
+    def work(progress: Progress, cancel: CancelToken) -> ScanResult:
+        from dupeviewer.core.scan import scan
+
+        return scan(list(roots), options, progress, cancel)
+
+    return work
+
+
+def regroup_work(result: ScanResult, options: Options) -> Work:
+    def work(progress: Progress, cancel: CancelToken) -> ScanResult:
+        from dupeviewer.core.scan import regroup
+
+        return regroup(result, options)
+
+    return work
+
+
+def trash_work(groups: Sequence[Group], marked: Sequence[set[int]]) -> Work:
+    """Plan (refusing unsafe plans) and trash through the engine, one file at a time."""
+    groups = list(groups)
+    marked = [set(m) for m in marked]
+
+    def work(progress: Progress, cancel: CancelToken) -> object:
+        from dupeviewer.core import trash
+
+        requests = trash.plan(groups, marked)
+        return trash.trash(requests, progress=progress, cancel=cancel)
+
+    return work
+
+
+def undo_work() -> Work:
+    def work(progress: Progress, cancel: CancelToken) -> object:
+        from dupeviewer.core import trash
+
+        return trash.undo_last()
+
+    return work
