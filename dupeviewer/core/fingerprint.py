@@ -84,9 +84,9 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
         values = hashes(rgb)
     except DecodeError as exc:
         return Skipped(file.path, str(exc))
-    except OSError as exc:
+    except (OSError, EOFError) as exc:
         text = str(exc)
-        if "truncated" in text or "image file is" in text or isinstance(exc, EOFError):
+        if isinstance(exc, EOFError) or "truncated" in text.lower() or "image file is" in text:
             return Skipped(file.path, f"damaged or truncated image ({text})")
         return Skipped(file.path, reason_for(exc) if exc.errno else f"cannot decode: {text}")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
