@@ -142,8 +142,8 @@ class Operations(QObject):
             return
         self.window.show_result(result, options)
         self.window.statusBar().showMessage(
-            self.tr("Regrouped: %n group(s). Marks were reset to the suggestion.", "",
-                    len(result.groups)), 5000)
+            plural(self.tr("Regrouped: %n group(s). Marks were reset to the suggestion.", "",
+                           len(result.groups)), len(result.groups)), 5000)
 
     # trash ------------------------------------------------------------------------
     def confirm_trash(self) -> None:
@@ -204,8 +204,8 @@ class Operations(QObject):
 
         lines = []
         if report.restored:
-            lines.append(self.tr("Restored %n file(s) to where they were.", "",
-                                 len(report.restored)))
+            lines.append(plural(self.tr("Restored %n file(s) to where they were.", "",
+                                        len(report.restored)), len(report.restored)))
         if report.failed:
             lines.append(plural(self.tr("%n file(s) could not be restored:", "", len(report.failed)), len(report.failed)))
             lines += [f"\u2022 {path}: {reason}" for path, reason in report.failed[:20]]

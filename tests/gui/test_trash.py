@@ -1,0 +1,119 @@
+"""Trashing through the window into a real freedesktop trash, refusals, and undo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from dupeviewer.gui.dialogs import ConfirmTrashDialog, ProblemsDialog
+from dupeviewer.gui.main_window import MainWindow
+from tests.gui.conftest import SCAN_TIMEOUT_MS, Library3, scan, wait_idle
+from tests.trashenv import use_temporary_trash
+
+
+@pytest.fixture
+def trash_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return use_temporary_trash(monkeypatch, tmp_path / "home")
+
+
+def _confirm(qtbot: QtBot, window: MainWindow) -> ConfirmTrashDialog:
+    """Press Delete in the window and return the confirmation it opens."""
+    window.cards.view.setFocus()
+    qtbot.keyClick(window.cards.view, Qt.Key.Key_Delete)
+    dialog = window.ops.confirm_dialog
+    assert isinstance(dialog, ConfirmTrashDialog)
+    assert dialog.isVisible()
+    return dialog
+
+
+def _accept(qtbot: QtBot, window: MainWindow, dialog: ConfirmTrashDialog) -> None:
+    qtbot.mouseClick(dialog.trash_button, Qt.MouseButton.LeftButton)
+    assert window.ops.kind == "trash"  # started at once, in a worker
+    wait_idle(qtbot, window)
+
+
+def _in_trash(trash_dir: Path, name: str) -> bool:
+    stem = Path(name).stem
+    infos = list((trash_dir / "info").glob(f"{stem}*.trashinfo"))
+    files = list((trash_dir / "files").glob(f"{stem}*"))
+    return bool(infos) and bool(files)
+
+
+def test_trash_moves_the_marked_files_to_the_trash(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, trash_dir: Path) -> None:
+    scan(qtbot, window, simple_library.root)
+    marked = {window.review.groups[g].members[m].path for g, m in window.review.selection.items()}
+    assert len(marked) == 2
+    dialog = _confirm(qtbot, window)
+    assert dialog.files.topLevelItemCount() == 2
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).isDefault()
+    _accept(qtbot, window, dialog)
+    for path in marked:
+        assert not os.path.exists(path), path
+    kept = set(map(str, [*simple_library.exact, *simple_library.near, simple_library.alone]))
+    kept -= marked
+    for path in kept:
+        assert os.path.exists(path), path
+    assert len(list((trash_dir / "info").glob("*.trashinfo"))) == 2
+    assert len(list((trash_dir / "files").iterdir())) == 2
+    for info in (trash_dir / "info").glob("*.trashinfo"):
+        assert any(quote(Path(p).name) in info.read_text() for p in marked)
+    # the exact group lost two of three copies: it is gone; the near pair stays
+    assert len(window.review) == 1
+    assert window.groups.model.rowCount() == 1
+    assert {m.path for m in window.review.groups[0].members} == set(map(str,
+                                                                        simple_library.near))
+    assert "Moved 2 files to the Trash" in window.statusBar().currentMessage()
+
+
+def test_cancel_in_the_confirmation_trashes_nothing(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, trash_dir: Path) -> None:
+    scan(qtbot, window, simple_library.root)
+    dialog = _confirm(qtbot, window)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert all(p.exists() for p in simple_library.exact)
+    assert window.ops.job is None
+
+
+def test_a_file_changed_after_the_scan_is_refused_and_kept(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, trash_dir: Path) -> None:
+    scan(qtbot, window, simple_library.root)
+    marked = sorted(window.review.groups[g].members[m].path
+                    for g, m in window.review.selection.items())
+    changed, other = marked
+    with open(changed, "ab") as handle:
+        handle.write(b"edited after the scan")
+    _accept(qtbot, window, _confirm(qtbot, window))
+    assert os.path.exists(changed)
+    assert not os.path.exists(other)
+    assert _in_trash(trash_dir, Path(other).name)
+    problems = window.ops.problems_dialog
+    assert isinstance(problems, ProblemsDialog) and problems.isVisible()
+    assert problems.files.topLevelItemCount() == 1
+    assert "modified since the scan" in problems.files.topLevelItem(0).text(1)
+    # the refused file stays listed in its group (with its keeper), still marked
+    groups = [{m.path for m in g.members} for g in window.review.groups]
+    assert any(changed in paths for paths in groups)
+    assert window.review.selection.count == 1
+
+
+def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
+                                      simple_library: Library3, trash_dir: Path) -> None:
+    scan(qtbot, window, simple_library.root)
+    marked = [window.review.groups[g].members[m].path for g, m in window.review.selection.items()]
+    _accept(qtbot, window, _confirm(qtbot, window))
+    assert not any(os.path.exists(p) for p in marked)
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):  # rescan after undo
+        window.actions.undo.trigger()
+    wait_idle(qtbot, window)
+    assert all(os.path.exists(p) for p in marked)
+    assert list((trash_dir / "files").iterdir()) == []
+    assert "Restored 2 files" in window.ops.problems_dialog.text()  # type: ignore[union-attr]
+    assert len(window.review) == 2  # the restored copies are back in their groups
