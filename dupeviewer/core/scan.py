@@ -150,7 +150,18 @@ class _Scan:
 
         _run([i.path for i in todo], _pixel_task, _pixel_failure, self.options, self.cancel,
              on_result)
+        self._share_pixel_digests()
         self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+
+    def _share_pixel_digests(self) -> None:
+        """Only one file per byte content is decoded in full; give its pixel digest to its
+        byte-identical copies, or a copy is labelled "near" the same-pixel keeper (and
+        trashed without its pixels being re-checked)."""
+        by_bytes = {i.byte_digest: i.pixel_digest for i in self.images.values()
+                    if i.byte_digest and i.pixel_digest}
+        for path, info in list(self.images.items()):
+            if info.pixel_digest is None and info.byte_digest in by_bytes:
+                self.images[path] = replace(info, pixel_digest=by_bytes[info.byte_digest])
 
     def _drop(self, info: ImageInfo, reason: str) -> None:
         self.images.pop(info.path, None)
