@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
-from dupeviewer.core.fingerprint import pixel_digest, same_bytes
+from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
 from dupeviewer.core.journal import Journal, default_journal_path, locate_in_trash
 from dupeviewer.core.model import Group, ImageInfo
 from dupeviewer.core.undo import UndoReport, undo_last
@@ -163,6 +163,17 @@ def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
     return Outcome(path, True, f"moved to the trash{note}", where, size)
 
 
+def _journal_digest(info: ImageInfo) -> str | None:
+    """The victim's byte digest for the journal: the scan computed it only for files whose
+    size collided with another's, so read the file now when it is missing."""
+    if info.byte_digest:
+        return info.byte_digest
+    try:
+        return byte_digest(info.path)
+    except OSError:
+        return None
+
+
 def trash(requests: Sequence[Request], journal: Journal | None = None,
           progress: Progress = no_progress, cancel: CancelToken | None = None,
           send: Callable[[str], None] = _send) -> TrashReport:
@@ -175,12 +186,11 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
         if cancel.cancelled:
             return TrashReport(tuple(outcomes), cancelled=True)
         progress(ProgressEvent("trash", done, len(requests), request.victim.path))
-        journal.record(batch, "intent", request.victim.path, request.victim.size,
-                       request.victim.byte_digest)
+        digest = _journal_digest(request.victim)
+        journal.record(batch, "intent", request.victim.path, request.victim.size, digest)
         outcome = trash_one(request, send)
         journal.record(batch, "done" if outcome.ok else "failed", outcome.path,
-                       request.victim.size, request.victim.byte_digest, outcome.trashed_to,
-                       outcome.reason)
+                       request.victim.size, digest, outcome.trashed_to, outcome.reason)
         outcomes.append(outcome)
         if not outcome.ok:
             log.warning("%s: %s", outcome.path, outcome.reason)
