@@ -92,8 +92,7 @@ def run(folders: list[str], demo: bool = False) -> int:
 
         folders = [*folders, str(make_demo_library())]
     if folders:
-        QTimer.singleShot(0, lambda: window.add_folders(folders, scan=False)
-                          or window.ops.start_scan())
+        QTimer.singleShot(0, window, lambda: window.scan_folders(folders))
     return app.exec()
 
 

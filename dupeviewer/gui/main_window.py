@@ -158,6 +158,15 @@ class MainWindow(QMainWindow):
             self.ops.start_scan()
         return added
 
+    def scan_folders(self, paths: Sequence[str]) -> None:
+        """Scan exactly these folders (``dupeviewer FOLDER...``), keeping their reference
+        flags if they were listed before."""
+        references = set(self.folders.references())
+        folders = [os.path.abspath(os.path.expanduser(p)) for p in paths]
+        self.folders.set_folders([f for f in dict.fromkeys(folders) if os.path.isdir(f)],
+                                 [f for f in folders if f in references])
+        self.ops.start_scan()
+
     def choose_folder(self) -> None:
         start = (self.folders.folders() or [os.path.expanduser("~")])[-1]
         folder = QFileDialog.getExistingDirectory(self, self.tr("Add a Folder of Photos"),

@@ -71,10 +71,8 @@ class Job(QObject):
         self._worker.finished.connect(self.finished)
         self._worker.failed.connect(self.failed)
         self._thread.finished.connect(self._on_thread_finished)
-        self._running = False
 
     def start(self) -> None:
-        self._running = True
         self._thread.start()
 
     def cancel(self) -> None:
@@ -82,15 +80,14 @@ class Job(QObject):
 
     @property
     def running(self) -> bool:
-        return self._running
+        return self._thread.isRunning()
 
     def wait(self, milliseconds: int) -> bool:
         """Block until the thread ends (at shutdown only); False if it is still running."""
-        return self._thread.wait(milliseconds) if self._running else True
+        return self._thread.wait(milliseconds)
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        self._running = False
         self.done.emit()
 
 
