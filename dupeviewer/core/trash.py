@@ -76,22 +76,36 @@ def _relation(victim: ImageInfo, survivor: ImageInfo) -> str:
 
 def plan(groups: Sequence[Group], marked: Sequence[set[int]] | Sequence[Sequence[int]]
          ) -> list[Request]:
-    """Turn marks (member indexes per group) into requests; refuse an unsafe plan whole."""
-    requests = []
+    """Turn marks (member indexes per group) into requests; refuse an unsafe plan whole.
+
+    Every group must keep a copy that the plan trashes nowhere: one file may sit in several
+    groups (a front end regrouping with other options), and a copy left unmarked in one
+    group but marked in another is not kept."""
+    chosen_sets: list[set[int]] = []
     for g, (group, marks) in enumerate(zip(groups, marked)):
         chosen = set(marks)
-        if not chosen:
-            continue
+        bad = [m for m in chosen if not isinstance(m, int) or not 0 <= m < len(group.members)]
+        if bad:
+            raise PlanError(f"group {g + 1}: there is no copy number {bad[0]!r}")
         if any(group.members[m].reference for m in chosen):
             raise PlanError(f"group {g + 1}: a copy in a reference folder cannot be trashed")
+        chosen_sets.append(chosen)
+    victims = {groups[g].members[m].info.identity
+               for g, chosen in enumerate(chosen_sets) for m in chosen}
+    requests = []
+    for g, group in enumerate(groups):
+        chosen = chosen_sets[g] if g < len(chosen_sets) else set()
         kept = [m for m in range(len(group.members)) if m not in chosen]
         if not kept:
             raise PlanError(f"group {g + 1}: every copy is marked; at least one must stay")
-        survivor_index = group.keeper if group.keeper in kept else kept[0]
+        safe = [m for m in kept if group.members[m].info.identity not in victims]
+        if not safe:
+            raise PlanError(f"group {g + 1}: every unmarked copy is the same file as a copy "
+                            "marked here or in another group; at least one must stay")
+        if not chosen:
+            continue
+        survivor_index = group.keeper if group.keeper in safe else safe[0]
         survivor = group.members[survivor_index].info
-        victim_ids = {group.members[m].info.identity for m in chosen}
-        if survivor.identity in victim_ids:
-            raise PlanError(f"group {g + 1}: the kept copy is the same file as a marked one")
         for m in sorted(chosen):
             victim = group.members[m].info
             requests.append(Request(victim, survivor, _relation(victim, survivor)))
