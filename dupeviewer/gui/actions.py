@@ -8,8 +8,18 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QCheckBox, QStyle, QHBoxLayout, QLabel, QMainWindow, QMenu, QSizePolicy, QSlider, QToolBar,
-    QToolButton, QWidget,
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QToolBar,
+    QToolButton,
+    QWidget,
 )
 
 from dupeviewer.gui.settings import THRESHOLD_MAX

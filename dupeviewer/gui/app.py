@@ -37,7 +37,7 @@ def app_icon() -> QIcon:
             if not pixmap.isNull():
                 result.addPixmap(pixmap)
         return result
-    except Exception as exc:  # an icon is never worth failing over
+    except Exception as exc:  # noqa: BLE001 - an icon is never worth failing over
         log.debug("no app icon: %s", exc)
         return QIcon()
 

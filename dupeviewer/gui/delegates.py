@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
-    QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPalette, QPen, QPixmap,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem,
+    QAbstractItemView,
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.text import plural
 from dupeviewer.gui.group_model import GroupRole, kind_label
 from dupeviewer.gui.member_model import MemberRole
+from dupeviewer.gui.text import plural
 from dupeviewer.gui.thumbnails import ThumbnailLoader
 
 log = logging.getLogger(__name__)
@@ -78,8 +98,8 @@ def draw_thumbnail(painter: QPainter, rect: QRect, pixmap: QPixmap | None, error
     else:
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         painter.setFont(_small(font))
-        label = (QStyledItemDelegate.tr("Cannot show this picture") if error
-                 else QStyledItemDelegate.tr("Loading\u2026"))
+        label = (QCoreApplication.translate("CardDelegate", "Cannot show this picture")
+                 if error else QCoreApplication.translate("CardDelegate", "Loading\u2026"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, label)
     painter.restore()
 

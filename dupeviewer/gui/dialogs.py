@@ -6,16 +6,26 @@ import logging
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-    QMessageBox, QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.text import plural
 from dupeviewer.gui.actions import icon
+from dupeviewer.gui.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +144,8 @@ class ProblemsDialog(QDialog):
 
 
 def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> ProblemsDialog:
-    title = ProblemsDialog.tr("Skipped Files")
-    message = plural(ProblemsDialog.tr(
+    title = QCoreApplication.translate("ProblemsDialog", "Skipped Files")
+    message = plural(QCoreApplication.translate("ProblemsDialog", 
         "%n file(s) could not be compared and were left out of the groups. They were not "
         "changed.", "", len(problems)), len(problems))
     return ProblemsDialog(title, message, problems, parent)
@@ -143,12 +153,12 @@ def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> Prob
 
 def failures_dialog(problems: Sequence[tuple[str, str]], moved: int,
                     parent: QWidget) -> ProblemsDialog:
-    title = ProblemsDialog.tr("Some Files Were Not Moved")
-    message = ProblemsDialog.tr(
+    title = QCoreApplication.translate("ProblemsDialog", "Some Files Were Not Moved")
+    message = QCoreApplication.translate("ProblemsDialog", 
         "{moved} moved to the Trash. {failed} stayed where they were and are still listed "
         "in their groups:").format(
-            moved=plural(ProblemsDialog.tr("%n file(s)", "", moved), moved),
-            failed=plural(ProblemsDialog.tr("%n file(s)", "", len(problems)), len(problems)))
+            moved=plural(QCoreApplication.translate("ProblemsDialog", "%n file(s)", "", moved), moved),
+            failed=plural(QCoreApplication.translate("ProblemsDialog", "%n file(s)", "", len(problems)), len(problems)))
     return ProblemsDialog(title, message, problems, parent)
 
 

@@ -7,11 +7,18 @@ import os
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QToolButton, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
+
 from dupeviewer.gui.actions import icon
 
 log = logging.getLogger(__name__)
@@ -72,7 +79,7 @@ class FolderPanel(QWidget):
         layout.addWidget(self.tree)
 
     def folders(self) -> list[str]:
-        return [self._path(self.tree.topLevelItem(i)) for i in range(self.tree.topLevelItemCount())]
+        return [self._path(item) for item in self._items()]
 
     def references(self) -> list[str]:
         return [self._path(item) for item in self._items()
@@ -124,7 +131,8 @@ class FolderPanel(QWidget):
         self.tree.addTopLevelItem(item)
 
     def _items(self) -> list[QTreeWidgetItem]:
-        return [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
 
     @staticmethod
     def _path(item: QTreeWidgetItem) -> str:

@@ -11,15 +11,23 @@ import os
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter,
-    QStackedWidget, QToolButton, QVBoxLayout, QWidget,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
-from dupeviewer.gui.text import plural
 from dupeviewer.gui.actions import build_actions, icon
 from dupeviewer.gui.dialogs import skipped_dialog
 from dupeviewer.gui.folders import FolderPanel
@@ -28,6 +36,7 @@ from dupeviewer.gui.pages import EmptyPage, ScanPage
 from dupeviewer.gui.review import Review
 from dupeviewer.gui.review_view import CardsPanel, GroupList
 from dupeviewer.gui.settings import Settings
+from dupeviewer.gui.text import plural
 from dupeviewer.gui.thumbnails import ThumbnailLoader
 
 log = logging.getLogger(__name__)
@@ -44,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.review = Review(self)
         self.loader = ThumbnailLoader(parent=self)
-        self.actions = build_actions(self)
+        self.commands = build_actions(self)
         self._build()
         self.ops = Operations(self)
         self._connect()
@@ -97,7 +106,7 @@ class MainWindow(QMainWindow):
         self.resize(1240, 800)
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.commands
         a.add_folder.triggered.connect(self.choose_folder)
         a.scan.triggered.connect(self.ops.start_scan)
         a.cancel.triggered.connect(self.ops.cancel)
@@ -145,10 +154,10 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         self._known_folders: list[str] = []
         self.folders.set_folders([f for f in s.folders if os.path.isdir(f)], s.references)
-        self.actions.threshold.setValue(s.threshold)
+        self.commands.threshold.setValue(s.threshold)
         self._show_threshold(s.threshold)
-        self.actions.rotations.setChecked(s.rotations)
-        self.actions.mark_near.setChecked(s.mark_near)
+        self.commands.rotations.setChecked(s.rotations)
+        self.commands.mark_near.setChecked(s.mark_near)
         self.update_state()
 
     # public -----------------------------------------------------------------------
@@ -199,7 +208,7 @@ class MainWindow(QMainWindow):
         busy = self.ops.busy
         scanning = self.ops.scanning
         folders = self.folders.folders()
-        a = self.actions
+        a = self.commands
         a.add_folder.setEnabled(True)
         a.scan.setEnabled(bool(folders) and not busy)
         a.cancel.setEnabled(scanning)
@@ -252,7 +261,7 @@ class MainWindow(QMainWindow):
     def _update_marks(self) -> None:
         selection = self.review.selection
         count, size = selection.count, selection.bytes
-        trash = self.actions.trash
+        trash = self.commands.trash
         if count:
             trash.setText(plural(self.tr("Move %n File(s) ({size}) to Trash", "", count), count).format(
                 size=text.data_size(size)))
@@ -269,7 +278,7 @@ class MainWindow(QMainWindow):
                                  size=text.data_size(reclaimable)))
 
     def _fill_keep_in_folder(self) -> None:
-        menu = self.actions.keep_in_folder
+        menu = self.commands.keep_in_folder
         menu.clear()
         for folder in self.folders.folders():
             action = menu.addAction(icon("folder"), os.path.basename(folder) or folder)
@@ -281,7 +290,7 @@ class MainWindow(QMainWindow):
 
     # settings-driven changes ------------------------------------------------------
     def _show_threshold(self, value: int) -> None:
-        self.actions.threshold_label.setText(str(value))
+        self.commands.threshold_label.setText(str(value))
 
     def _on_threshold(self, value: int) -> None:
         self._show_threshold(value)
@@ -311,9 +320,9 @@ class MainWindow(QMainWindow):
 
     # events -----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if self.cards.handle_key(event):
-                return True
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and self.cards.handle_key(event):
+            return True
         return super().eventFilter(watched, event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

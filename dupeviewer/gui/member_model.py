@@ -7,7 +7,14 @@ import os
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from dupeviewer.core.model import Group, Member
 from dupeviewer.gui import text
@@ -53,7 +60,7 @@ def highlights(group: Group) -> list[set[str]]:
             if value == max(sizes):
                 found[m].add("size")
     dates = [i.taken for i in infos if i.taken]
-    if dates and len(set(i.taken for i in infos)) > 1:
+    if dates and len({i.taken for i in infos}) > 1:
         oldest = min(dates)
         for m, info in enumerate(infos):
             if info.taken == oldest:
@@ -192,10 +199,10 @@ class MemberModel(QAbstractListModel):
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, True, 2)
         return self.review.set_mark(self.group, index.row(), checked)
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
         for role in MemberRole:
-            names[int(role)] = role.name[0].lower().encode() + role.name[1:].encode()
+            names[int(role)] = QByteArray((role.name[0].lower() + role.name[1:]).encode())
         return names
 
     # review signals ---------------------------------------------------------------

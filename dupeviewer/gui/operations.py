@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
-from dupeviewer.gui.text import plural
 from dupeviewer.gui.dialogs import ConfirmTrashDialog, failures_dialog, show_error
+from dupeviewer.gui.text import plural
 from dupeviewer.gui.workers import Job, regroup_work, scan_work, trash_work, undo_work
 
 if TYPE_CHECKING:

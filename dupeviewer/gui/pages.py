@@ -8,13 +8,19 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
 )
 
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui import text
-from dupeviewer.gui.text import plural
 from dupeviewer.gui.actions import icon
+from dupeviewer.gui.text import plural
 
 log = logging.getLogger(__name__)
 

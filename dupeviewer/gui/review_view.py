@@ -5,11 +5,23 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import (
-    QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, QSize, Qt, Signal,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
 )
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QVBoxLayout,
+    QWidget,
 )
 
 from dupeviewer.gui import desktop, text
@@ -17,8 +29,8 @@ from dupeviewer.gui.delegates import CARD, CardDelegate, GroupDelegate
 from dupeviewer.gui.group_model import GroupModel, Sort, kind_label
 from dupeviewer.gui.member_model import MemberModel, MemberRole
 from dupeviewer.gui.review import Review
-from dupeviewer.gui.thumbnails import ThumbnailLoader
 from dupeviewer.gui.text import plural
+from dupeviewer.gui.thumbnails import ThumbnailLoader
 
 log = logging.getLogger(__name__)
 
@@ -194,12 +206,6 @@ class CardsPanel(QWidget):
         else:
             return False
         return True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if self.handle_key(event):
-                return True
-        return super().eventFilter(watched, event)
 
     # header -----------------------------------------------------------------------
     def _on_reset(self) -> None:

@@ -66,7 +66,7 @@ def load_image(path: str, side: int) -> QImage:
     """A QImage no larger than ``side`` (0: full size, capped), upright; raises on failure."""
     try:
         return read_with_qt(path, side)
-    except Exception as first:
+    except Exception as first:  # noqa: BLE001 - any decoder error: try Pillow
         try:
             return read_with_pillow(path, side)
         except Exception as second:
@@ -86,7 +86,7 @@ class _Task(QRunnable):
         try:
             image = load_image(path, side)
             error = ""
-        except Exception as exc:  # a bad file shows a "cannot show" tile, nothing more
+        except Exception as exc:  # noqa: BLE001 - a bad file shows a "cannot show" tile
             image, error = QImage(), str(exc) or type(exc).__name__
             log.info("no thumbnail for %s: %s", path, error)
         self._signal.emit(self._generation, path, side, image, error)

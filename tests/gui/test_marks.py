@@ -35,13 +35,13 @@ def test_suggested_plan_marks_exact_copies_but_not_near_ones(
                                                                          simple_library.near[0])
     assert len(window.review.marked(exact)) == 2
     assert window.review.marked(near) == set()
-    assert window.actions.trash.isEnabled()
-    assert window.actions.trash.text().startswith("Move 2 Files (")
+    assert window.commands.trash.isEnabled()
+    assert window.commands.trash.text().startswith("Move 2 Files (")
 
 
 def test_setting_premarks_near_groups(qtbot: QtBot, window: MainWindow,
                                       simple_library: Library3) -> None:
-    window.actions.mark_near.setChecked(True)
+    window.commands.mark_near.setChecked(True)
     scan(qtbot, window, simple_library.root)
     near = _group_of(window, simple_library.near[0])
     assert window.review.marked(near) == {1}
@@ -50,17 +50,17 @@ def test_setting_premarks_near_groups(qtbot: QtBot, window: MainWindow,
 
 def test_bulk_actions(qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
-    window.actions.unmark_all.trigger()
+    window.commands.unmark_all.trigger()
     assert window.review.selection.count == 0
-    assert not window.actions.trash.isEnabled()
-    window.actions.mark_all.trigger()
+    assert not window.commands.trash.isEnabled()
+    window.commands.mark_all.trigger()
     assert window.review.selection.count == 3
     near = _group_of(window, simple_library.near[0])
-    window.actions.keep_by["resolution"].trigger()
+    window.commands.keep_by["resolution"].trigger()
     kept = window.review.groups[near].members
     small = next(i for i, m in enumerate(kept) if m.path == str(simple_library.near[1]))
     assert window.review.marked(near) == {small}
-    window.actions.keep_by["size"].trigger()
+    window.commands.keep_by["size"].trigger()
     assert window.review.marked(near) == {small}
 
 
@@ -72,8 +72,8 @@ def test_keep_in_a_chosen_folder(qtbot: QtBot, window: MainWindow,
     assert str(simple_library.exact[0]) in marked  # the copy outside Backup goes
     assert str(simple_library.near[0]) in marked
     assert str(simple_library.near[1]) not in marked
-    window.actions.keep_in_folder.aboutToShow.emit()
-    labels = [a.text() for a in window.actions.keep_in_folder.actions()]
+    window.commands.keep_in_folder.aboutToShow.emit()
+    labels = [a.text() for a in window.commands.keep_in_folder.actions()]
     assert labels == ["photos"]
 
 
@@ -125,7 +125,7 @@ def test_reference_copies_are_never_marked(qtbot: QtBot, window: MainWindow,
     with qtbot.waitSignal(window.review.reset, timeout=30_000):
         window.folders.set_reference(str(simple_library.root / "Backup"), True)
     qtbot.waitUntil(lambda: not window.ops.busy, timeout=30_000)
-    window.actions.mark_all.trigger()
+    window.commands.mark_all.trigger()
     for g, group in enumerate(window.review.groups):
         for m, member in enumerate(group.members):
             if "/Backup/" in member.path:
@@ -165,15 +165,15 @@ def test_settings_survive_a_restart(qtbot: QtBot, settings: Settings,
     first = MainWindow(settings)
     qtbot.addWidget(first)
     first.folders.add([str(simple_library.root)])
-    first.actions.threshold.setValue(4)
-    first.actions.rotations.setChecked(True)
+    first.commands.threshold.setValue(4)
+    first.commands.rotations.setChecked(True)
     first.resize(700, 500)  # the offscreen screen is 800 x 600
     first.close()
     second = MainWindow(settings)
     qtbot.addWidget(second)
     assert second.folders.folders() == [str(simple_library.root)]
-    assert second.actions.threshold.value() == 4
-    assert second.actions.rotations.isChecked()
+    assert second.commands.threshold.value() == 4
+    assert second.commands.rotations.isChecked()
     assert second.settings.options().threshold == 4
     assert second.size().width() == 700
     second.close()

@@ -62,9 +62,9 @@ def test_loader_decodes_in_the_pool_and_caches(qtbot: QtBot, tmp_path: Path,
         photo_like(i, (120, 90)).save(path)
         paths.append(str(path))
     loader = ThumbnailLoader(capacity=3)
-    for path in paths:
+    for name in paths:
         with qtbot.waitSignal(loader.ready, timeout=10_000):
-            assert loader.pixmap(path, 64) is None  # placeholder until ready
+            assert loader.pixmap(name, 64) is None  # placeholder until ready
     assert threads == [True] * 5
     assert len(loader) == 3  # bounded LRU
     assert loader.pixmap(paths[-1], 64) is not None

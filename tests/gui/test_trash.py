@@ -97,7 +97,8 @@ def test_a_file_changed_after_the_scan_is_refused_and_kept(
     problems = window.ops.problems_dialog
     assert isinstance(problems, ProblemsDialog) and problems.isVisible()
     assert problems.files.topLevelItemCount() == 1
-    assert "modified since the scan" in problems.files.topLevelItem(0).text(1)
+    item = problems.files.topLevelItem(0)
+    assert item is not None and "modified since the scan" in item.text(1)
     # the refused file stays listed in its group (with its keeper), still marked
     groups = [{m.path for m in g.members} for g in window.review.groups]
     assert any(changed in paths for paths in groups)
@@ -111,7 +112,7 @@ def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
     _accept(qtbot, window, _confirm(qtbot, window))
     assert not any(os.path.exists(p) for p in marked)
     with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):  # rescan after undo
-        window.actions.undo.trigger()
+        window.commands.undo.trigger()
     wait_idle(qtbot, window)
     assert all(os.path.exists(p) for p in marked)
     assert list((trash_dir / "files").iterdir()) == []

@@ -30,7 +30,7 @@ def test_empty_state_invites_adding_a_folder(qtbot: QtBot, window: MainWindow,
     assert window.stack.currentIndex() == EMPTY
     assert not window.sidebar.isVisible()
     assert window.empty.add_button.isVisible()
-    assert not window.actions.scan.isEnabled()
+    assert not window.commands.scan.isEnabled()
     asked: list[str] = []
 
     def choose(*args: object) -> str:
@@ -101,7 +101,7 @@ def test_cancel_stops_the_scan_within_a_second_and_keeps_results(
     window.ops.start_scan()
     job = window.ops.job
     assert job is not None and window.stack.currentIndex() == SCANNING
-    assert window.actions.cancel.isEnabled()
+    assert window.commands.cancel.isEnabled()
 
     def reading(event: ProgressEvent) -> bool:
         return event.phase == "fingerprint" and event.done >= 5
@@ -158,6 +158,7 @@ def test_skipped_files_are_counted_and_listed(qtbot: QtBot, window: MainWindow,
     assert dialog.isVisible()
     assert dialog.files.topLevelItemCount() == 1
     item = dialog.files.topLevelItem(0)
+    assert item is not None
     assert item.text(0) == "broken.jpg" and item.text(1)
     dialog.reject()
 
@@ -221,12 +222,12 @@ def test_threshold_regroups_without_reading_files_again(
     monkeypatch.setattr(core_scan, "scan", no_scan)
     monkeypatch.setattr(core_scan, "fingerprint", no_scan)
     with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
-        window.actions.threshold.setValue(0)
+        window.commands.threshold.setValue(0)
     wait_idle(qtbot, window)
     assert window.review.options.threshold == 0
     assert window.settings.threshold == 0
     with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
-        window.actions.rotations.setChecked(True)
+        window.commands.rotations.setChecked(True)
     wait_idle(qtbot, window)
     assert window.review.options.rotations
 
@@ -234,7 +235,9 @@ def test_threshold_regroups_without_reading_files_again(
 def test_removing_the_last_folder_returns_to_the_empty_state(
         qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
-    window.folders.tree.setCurrentItem(window.folders.tree.topLevelItem(0))
+    item = window.folders.tree.topLevelItem(0)
+    assert item is not None
+    window.folders.tree.setCurrentItem(item)
     qtbot.mouseClick(window.folders.remove_button, Qt.MouseButton.LeftButton)
     assert window.folders.folders() == []
     assert len(window.review) == 0
