@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -16,12 +15,12 @@ from PySide6.QtWidgets import (
     QMenu,
     QSizePolicy,
     QSlider,
-    QStyle,
     QToolBar,
     QToolButton,
     QWidget,
 )
 
+from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.settings import THRESHOLD_MAX
 
 log = logging.getLogger(__name__)
@@ -55,24 +54,6 @@ class Actions:
     threshold_label: QLabel
     rotations: QCheckBox
     trash_button: QToolButton
-
-
-FALLBACK_ICONS = {
-    "folder-new": QStyle.StandardPixmap.SP_DirOpenIcon,
-    "view-refresh": QStyle.StandardPixmap.SP_BrowserReload,
-    "user-trash": QStyle.StandardPixmap.SP_TrashIcon,
-    "application-exit": QStyle.StandardPixmap.SP_DialogCloseButton,
-    "help-about": QStyle.StandardPixmap.SP_MessageBoxInformation,
-    "folder": QStyle.StandardPixmap.SP_DirIcon,
-}
-
-
-def icon(name: str) -> QIcon:
-    """The desktop theme's icon, or the style's built-in one where the theme lacks it."""
-    themed = QIcon.fromTheme(name)
-    if not themed.isNull() or name not in FALLBACK_ICONS:
-        return themed
-    return QApplication.style().standardIcon(FALLBACK_ICONS[name])
 
 
 def _action(window: QMainWindow, text: str, tip: str, icon_name: str = "",
@@ -163,8 +144,7 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     row.setContentsMargins(8, 0, 8, 0)
     row.setSpacing(6)
     row.addWidget(QLabel(tr("Similarity:")))
-    strict = QLabel(tr("strict"))
-    strict.setEnabled(False)
+    strict = muted(QLabel(tr("strict")))
     row.addWidget(strict)
     threshold = QSlider(Qt.Orientation.Horizontal)
     threshold.setRange(0, THRESHOLD_MAX)
@@ -175,8 +155,7 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
                             "duplicates. Changing it regroups at once, without reading the "
                             "files again."))
     row.addWidget(threshold)
-    loose = QLabel(tr("loose"))
-    loose.setEnabled(False)
+    loose = muted(QLabel(tr("loose")))
     row.addWidget(loose)
     threshold_label = QLabel()
     threshold_label.setMinimumWidth(24)

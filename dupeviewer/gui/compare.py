@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.core.model import Member
 from dupeviewer.gui import text
+from dupeviewer.gui.look import muted
 from dupeviewer.gui.member_model import similarity
 from dupeviewer.gui.thumbnails import FULL, ThumbnailLoader
 
@@ -101,7 +102,7 @@ class CompareDialog(QDialog):
         bar = QHBoxLayout()
         hint = QLabel(self.tr("Wheel or +/\u2212 to zoom, drag to pan, 0 to fit, 1 for 100 %, "
                               "Space to swap the copies"))
-        hint.setEnabled(False)
+        muted(hint)
         bar.addWidget(hint)
         bar.addStretch()
         for label, tip, slot in (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.actions import icon
+from dupeviewer.gui.look import icon
 from dupeviewer.gui.text import plural
 
 log = logging.getLogger(__name__)

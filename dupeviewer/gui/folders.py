@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dupeviewer.gui.actions import icon
+from dupeviewer.gui.look import icon
 
 log = logging.getLogger(__name__)
 

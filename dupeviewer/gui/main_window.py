@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
-from dupeviewer.gui.actions import build_actions, icon
+from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs import skipped_dialog
 from dupeviewer.gui.folders import FolderPanel
+from dupeviewer.gui.look import icon
 from dupeviewer.gui.operations import Operations
 from dupeviewer.gui.pages import EmptyPage, ScanPage
 from dupeviewer.gui.review import Review

@@ -82,7 +82,7 @@ def similarity(member: Member) -> str:
     if member.match == "pixels":
         return tr("Same pixels")
     if member.distance == 0:
-        return tr("Looks the same")
+        return tr("Very similar")
     percent = round(100 * (1 - member.distance / 64))
     return tr("{percent}% similar").format(percent=percent)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui import text
-from dupeviewer.gui.actions import icon
+from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.text import plural
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class ScanPage(QWidget):
         self.current = QLabel()
         self.current.setTextFormat(Qt.TextFormat.PlainText)
         self.current.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.current.setEnabled(False)  # drawn muted
+        muted(self.current)
         layout.addWidget(self.current)
         layout.addSpacing(8)
         buttons = QHBoxLayout()

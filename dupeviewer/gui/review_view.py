@@ -233,17 +233,21 @@ class CardsPanel(QWidget):
     # context menu -----------------------------------------------------------------
     def _context_menu(self, point: QPoint) -> None:
         index = self.view.indexAt(point)
-        if not index.isValid():
-            return
+        if index.isValid():
+            self.menu_for(index.row()).exec(self.view.viewport().mapToGlobal(point))
+
+    def menu_for(self, row: int) -> QMenu:
+        """The context menu of one card: Open, Show in Folder, Copy Path, Compare, Mark."""
+        index = self.model.index(row, 0)
         path = str(index.data(MemberRole.Path))
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: desktop.open_file(path))
         menu.addAction(self.tr("Show in Folder"), lambda: desktop.show_in_folder(path))
         menu.addAction(self.tr("Copy Path"), lambda: desktop.copy_path(path))
         menu.addSeparator()
-        menu.addAction(self.tr("Compare\u2026"), lambda: self.compare_requested.emit(index.row()))
+        menu.addAction(self.tr("Compare\u2026"), lambda: self.compare_requested.emit(row))
         toggle = menu.addAction(self.tr("Unmark") if index.data(MemberRole.Marked)
                                 else self.tr("Mark for the Trash"))
         toggle.setEnabled(bool(index.flags() & Qt.ItemFlag.ItemIsUserCheckable))
-        toggle.triggered.connect(lambda: self.review.toggle(self.model.group, index.row()))
-        menu.exec(self.view.viewport().mapToGlobal(point))
+        toggle.triggered.connect(lambda: self.review.toggle(self.model.group, row))
+        return menu

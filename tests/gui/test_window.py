@@ -270,3 +270,26 @@ def test_run_opens_the_window_and_scans_the_folders(qtbot: QtBot, settings: Sett
     assert QApplication.applicationName() == "dupeviewer"
     assert QApplication.organizationName() == "dupeviewer"
     window.close()
+
+
+def test_card_context_menu(qtbot: QtBot, window: MainWindow, simple_library: Library3,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from dupeviewer.gui import desktop
+
+    scan(qtbot, window, simple_library.root)
+    opened: list[tuple[str, str]] = []
+    monkeypatch.setattr(desktop, "open_file", lambda p: opened.append(("open", p)))
+    monkeypatch.setattr(desktop, "show_in_folder", lambda p: opened.append(("show", p)))
+    menu = window.cards.menu_for(1)
+    actions = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(actions)[:3] == ["Open", "Show in Folder", "Copy Path"]
+    path = window.review.groups[window.cards.model.group].members[1].path
+    actions["Open"].trigger()
+    actions["Show in Folder"].trigger()
+    actions["Copy Path"].trigger()
+    assert opened == [("open", path), ("show", path)]
+    assert QApplication.clipboard().text() == path
+    marked = 1 in window.review.marked(window.cards.model.group)
+    toggle = actions["Unmark" if marked else "Mark for the Trash"]
+    toggle.trigger()
+    assert (1 in window.review.marked(window.cards.model.group)) != marked
