@@ -78,11 +78,12 @@ class CompareDialog(QDialog):
     """Compare two copies; Space (or X) swaps them so differences flicker in place."""
 
     def __init__(self, members: list[Member], first: int, second: int,
-                 parent: QWidget | None = None) -> None:
+                 folders: list[str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Compare Copies"))
         self.setAccessibleName(self.tr("Compare two copies"))
         self.members = members
+        self.folders = folders or [text.folder_of(m.path) for m in members]
         self.shown = [first, second]
         self.loader = ThumbnailLoader(capacity=3, threads=2, parent=self)
         self.loader.ready.connect(self._on_ready)
@@ -160,7 +161,7 @@ class CompareDialog(QDialog):
                                     "{role}\n{folder}")
                             .format(name=text.name_of(info.path), w=info.width, h=info.height,
                                     size=text.data_size(info.size), role=role,
-                                    folder=text.folder_of(info.path)))
+                                    folder=self.folders[m]))
             caption.setToolTip(info.path)
 
     def _on_ready(self, path: str, side: int) -> None:

@@ -29,9 +29,9 @@ def muted(label: QLabel) -> QLabel:
     palette = label.palette()
     text = palette.color(QPalette.ColorRole.WindowText)
     window = palette.color(QPalette.ColorRole.Window)
-    mixed = QColor(round(text.red() * 0.62 + window.red() * 0.38),
-                   round(text.green() * 0.62 + window.green() * 0.38),
-                   round(text.blue() * 0.62 + window.blue() * 0.38))
+    mixed = QColor(round(text.red() * 0.5 + window.red() * 0.5),
+                   round(text.green() * 0.5 + window.green() * 0.5),
+                   round(text.blue() * 0.5 + window.blue() * 0.5))
     palette.setColor(QPalette.ColorRole.WindowText, mixed)
     label.setPalette(palette)
     return label

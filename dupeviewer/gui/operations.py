@@ -16,6 +16,7 @@ from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
 from dupeviewer.gui.dialogs import ConfirmTrashDialog, failures_dialog, show_error
+from dupeviewer.gui.member_model import MemberRole
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.workers import Job, regroup_work, scan_work, trash_work, undo_work
 
@@ -236,7 +237,9 @@ class Operations(QObject):
             return
         keeper = self.window.review.groups[g].keeper
         other = row if row != keeper else (keeper + 1) % len(members)
-        dialog = CompareDialog(members, keeper, other, self.window)
+        model = self.window.cards.model
+        folders = [str(model.index(r, 0).data(MemberRole.Folder)) for r in range(len(members))]
+        dialog = CompareDialog(members, keeper, other, folders, self.window)
         dialog.finished.connect(dialog.deleteLater)
         self.compare_dialog = dialog
         dialog.open()

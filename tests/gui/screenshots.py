@@ -34,6 +34,16 @@ def _save(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+def _add_resized_copy(source: Path, target: Path) -> None:
+    """A smaller copy sent from a phone, so the main screenshot shows differences."""
+    from PIL import Image
+
+    with Image.open(source) as image:
+        exif = image.info.get("exif", b"")
+        small = image.resize((image.width * 2 // 3, image.height * 2 // 3))
+    small.save(target, quality=80, exif=exif)
+
+
 def main(out: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     scratch = Path(tempfile.mkdtemp(prefix="dupeviewer-shots-"))
@@ -49,6 +59,7 @@ def main(out: Path) -> None:
     app.setStyle("Fusion")
     out.mkdir(parents=True, exist_ok=True)
     library = make_demo_library(scratch / "Pictures")
+    _add_resized_copy(library / "Camera" / "IMG_1001.jpg", library / "Phone" / "IMG_1001.jpg")
     settings = Settings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
     settings.workers = 1
     window = MainWindow(settings)
@@ -67,7 +78,8 @@ def main(out: Path) -> None:
     _until(lambda: not window.ops.busy)
     _wait(100)
     groups = window.review.groups
-    big = max(range(len(groups)), key=lambda g: (len(groups[g].members), groups[g].kind != "near"))
+    big = max(range(len(groups)), key=lambda g: (len(groups[g].members),
+                                                 "IMG_1001" in groups[g].keep.path))
     window.groups.select_row(window.groups.model.row_of(big))
     _until(lambda: len(window.loader) >= len(groups), 5000)
     _wait(400)
@@ -84,7 +96,8 @@ def main(out: Path) -> None:
     _save(dialog, out / "confirm.png")
     dialog.reject()
 
-    window.ops.compare(1)
+    window.groups.select_row(window.groups.model.row_of(big))
+    window.ops.compare(window.cards.model.rowCount() - 1)
     compare = window.ops.compare_dialog
     _wait(1500)
     _save(compare, out / "compare.png")  # type: ignore[arg-type]
