@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import operator
 import os
 import shutil
 import stat
@@ -24,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import photo_like
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
 from trashenv import use_temporary_trash
@@ -85,14 +86,20 @@ def pixels_at(path: str) -> str:
 
 FileOp = st.tuples(st.just("file"), st.integers(0, PICTURES - 1), st.sampled_from(VARIANTS),
                    st.sampled_from(FOLDERS))
+CopyOp = st.tuples(st.just("copy"), st.integers(0, 99), st.sampled_from(FOLDERS))
+Reencode = st.tuples(st.just("reencode"), st.integers(0, 99), st.sampled_from(VARIANTS),
+                     st.sampled_from(FOLDERS))
 HardLink = st.tuples(st.just("hardlink"), st.integers(0, 99), st.sampled_from(FOLDERS))
 SymLink = st.tuples(st.just("symlink"), st.integers(0, 99), st.sampled_from(FOLDERS),
                     st.booleans())
 DirLink = st.tuples(st.just("dirlink"), st.sampled_from(FOLDERS + ("",)),
                     st.sampled_from(FOLDERS), st.booleans())
-Ops = st.lists(st.one_of(FileOp, FileOp, HardLink, SymLink, DirLink), min_size=2, max_size=14)
-Roots = st.lists(st.sampled_from(FOLDERS + ("", "link-to-c", "a/../c")), min_size=1,
-                 max_size=4)
+Ops = st.builds(operator.add, st.lists(FileOp, min_size=1, max_size=4),
+                st.lists(st.one_of(CopyOp, Reencode, HardLink, SymLink, CopyOp, DirLink, FileOp),
+                         min_size=2, max_size=12))
+"""Some pictures first, then copies, links and more pictures."""
+Roots = st.one_of(st.just([""]), st.lists(st.sampled_from(FOLDERS + ("", "link-to-c", "a/../c")),
+                                          min_size=1, max_size=4))
 
 
 @dataclass
@@ -118,6 +125,17 @@ def build_tree(top: Path, ops: list[tuple[object, ...]]) -> Tree:
             path = top / str(folder) / f"f{number}{ext}"
             path.write_bytes(encode(int(picture), str(variant)))  # type: ignore[arg-type]
             tree.files[str(path)] = int(picture)  # type: ignore[arg-type]
+        elif kind == "copy" and tree.files:
+            source = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
+            path = top / str(op[2]) / f"copy{number}{os.path.splitext(source)[1]}"
+            shutil.copyfile(source, path)
+            tree.files[str(path)] = tree.files[source]
+        elif kind == "reencode" and tree.files:  # same pixels, maybe other bytes
+            source = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
+            ext = ".bmp" if op[2] == "bmp" else ".png"
+            path = top / str(op[3]) / f"again{number}{ext}"
+            path.write_bytes(encode(tree.files[source], str(op[2])))
+            tree.files[str(path)] = tree.files[source]
         elif kind in ("hardlink", "symlink") and tree.files:
             target = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
             path = top / str(op[2]) / f"{kind}{number}{os.path.splitext(target)[1]}"
@@ -202,7 +220,9 @@ def repair(data: st.DataObject, groups: tuple[Group, ...],
     return fixed
 
 
-SETTINGS = settings(max_examples=35, deadline=None,
+EXAMPLES = int(os.environ.get("DUPEVIEWER_EXAMPLES", "40"))
+"""Random trees per run; raise it for a longer hunt (500 take about a minute)."""
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -242,6 +262,11 @@ def test_trash_never_loses_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyP
         marks = repair(data, result.groups, marks)
     requests = plan(result.groups, marks)
     assert len(requests) == sum(len(m) for m in marks)
+    event(f"groups: {min(len(result.groups), 3)}{'+' if len(result.groups) >= 3 else ''}")
+    event(f"unsafe selection refused: {unsafe}")
+    event(f"files trashed: {'0' if not requests else '1-2' if len(requests) < 3 else '3+'}")
+    event(f"hard links in groups: {any(m.info.links for g in result.groups for m in g.members)}")
+    event(f"pixel (not byte) copies trashed: {any(r.match == 'pixels' for r in requests)}")
 
     journal_path = base / "journal.jsonl"
     before = {p for p in tree.files if os.path.lexists(p)}
