@@ -305,7 +305,8 @@ class GroupDelegate(QStyledItemDelegate):
         second = QRect(left, badge.bottom() + 5, right - left, QFontMetrics(font).height())
         name = text.name_of(path)
         marked = int(index.data(GroupRole.MarkedCount))
-        status = plural(self.tr("%n marked", "", marked), marked) if marked else self.tr("none marked")
+        status = (plural(self.tr("%n marked", "", marked), marked) if marked
+                  else self.tr("none marked"))
         small = _small(font, -1)
         metrics = QFontMetrics(small)
         status_width = metrics.horizontalAdvance(status)

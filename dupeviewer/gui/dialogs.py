@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.gui import text
 from dupeviewer.gui.look import icon
-from dupeviewer.gui.text import plural
+from dupeviewer.gui.text import counted, plural
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ class ConfirmTrashDialog(QDialog):
         top.setSpacing(14)
         top.addWidget(_icon_label(self, QStyle.StandardPixmap.SP_MessageBoxQuestion))
         words = QVBoxLayout()
-        self.title = _bold(QLabel(plural(self.tr("Move %n file(s) to the Trash?", "", len(files)), len(files))))
+        count = len(files)
+        self.title = _bold(QLabel(plural(self.tr("Move %n file(s) to the Trash?", "", count),
+                                         count)))
         words.addWidget(self.title)
         self.detail = QLabel(self.tr(
             "This frees {size}. Every file is checked again first: a file that changed since "
@@ -157,14 +159,15 @@ def failures_dialog(problems: Sequence[tuple[str, str]], moved: int,
     message = QCoreApplication.translate("ProblemsDialog", 
         "{moved} moved to the Trash. {failed} stayed where they were and are still listed "
         "in their groups:").format(
-            moved=plural(QCoreApplication.translate("ProblemsDialog", "%n file(s)", "", moved), moved),
-            failed=plural(QCoreApplication.translate("ProblemsDialog", "%n file(s)", "", len(problems)), len(problems)))
+            moved=counted("ProblemsDialog", "%n file(s)", moved),
+            failed=counted("ProblemsDialog", "%n file(s)", len(problems)))
     return ProblemsDialog(title, message, problems, parent)
 
 
 def show_error(parent: QWidget | None, title: str, message: str, details: str = "") -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, message,
                       QMessageBox.StandardButton.Close, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if details:
         box.setDetailedText(details)
-    box.exec()
+    box.open()  # window-modal without a nested event loop

@@ -264,8 +264,8 @@ class MainWindow(QMainWindow):
         count, size = selection.count, selection.bytes
         trash = self.commands.trash
         if count:
-            trash.setText(plural(self.tr("Move %n File(s) ({size}) to Trash", "", count), count).format(
-                size=text.data_size(size)))
+            label = plural(self.tr("Move %n File(s) ({size}) to Trash", "", count), count)
+            trash.setText(label.format(size=text.data_size(size)))
         else:
             trash.setText(self.tr("Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
@@ -274,7 +274,8 @@ class MainWindow(QMainWindow):
             self.summary.setText("")
             return
         reclaimable = sum(g.reclaimable for g in self.review.groups)
-        self.summary.setText(plural(self.tr("%n group(s)", "", len(self.review)), len(self.review)) + "  \u00b7  " +
+        groups = plural(self.tr("%n group(s)", "", len(self.review)), len(self.review))
+        self.summary.setText(groups + "  \u00b7  " +
                              self.tr("{size} reclaimable").format(
                                  size=text.data_size(reclaimable)))
 

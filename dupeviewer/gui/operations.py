@@ -110,7 +110,8 @@ class Operations(QObject):
         if self._discard or self.pending_scan:
             return
         self.window.show_result(result, options)
-        found = plural(self.tr("Found %n group(s) of duplicates", "", len(result.groups)), len(result.groups))
+        count = len(result.groups)
+        found = plural(self.tr("Found %n group(s) of duplicates", "", count), count)
         if result.cancelled:
             found = self.tr("Scan cancelled. {found} in the files read so far").format(
                 found=found)
@@ -208,7 +209,8 @@ class Operations(QObject):
             lines.append(plural(self.tr("Restored %n file(s) to where they were.", "",
                                         len(report.restored)), len(report.restored)))
         if report.failed:
-            lines.append(plural(self.tr("%n file(s) could not be restored:", "", len(report.failed)), len(report.failed)))
+            failed = len(report.failed)
+            lines.append(plural(self.tr("%n file(s) could not be restored:", "", failed), failed))
             lines += [f"\u2022 {path}: {reason}" for path, reason in report.failed[:20]]
             lines.append(self.tr("You can restore them from {trash}.").format(
                 trash=where_is_the_trash()))

@@ -293,3 +293,21 @@ def test_card_context_menu(qtbot: QtBot, window: MainWindow, simple_library: Lib
     toggle = actions["Unmark" if marked else "Mark for the Trash"]
     toggle.trigger()
     assert (1 in window.review.marked(window.cards.model.group)) != marked
+
+
+def test_a_failed_scan_is_reported_not_raised(qtbot: QtBot, window: MainWindow,
+                                              tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    window.add_folders([str(gone)], scan=False)
+    gone.rmdir()
+    window.ops.start_scan()
+    wait_idle(qtbot, window)
+    assert "The scan failed" in window.statusBar().currentMessage()
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    assert boxes and "no folder to scan" in boxes[0].text()
+    boxes[0].close()
+    assert window.stack.currentIndex() == EMPTY
