@@ -82,6 +82,7 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
                 image.draft("RGB", (REDUCED, REDUCED))
             rgb = normalise(image, meta.orientation)
         values = hashes(rgb)
+        digest = _rgb_digest(rgb)
     except DecodeError as exc:
         return Skipped(file.path, str(exc))
     except (OSError, EOFError) as exc:
@@ -100,7 +101,16 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
         width=meta.width, height=meta.height, format=meta.format, taken=meta.taken,
         camera=meta.camera, orientation=meta.orientation, gps=meta.gps, quality=meta.quality,
         animated=meta.animated, **values,  # type: ignore[arg-type]
+        pixel_digest=digest if rgb.size == (meta.width, meta.height) else None,
+        draft_digest=None if rgb.size == (meta.width, meta.height) else digest,
     )
+
+
+def _rgb_digest(rgb: Image.Image) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{rgb.width}x{rgb.height}:".encode())
+    digest.update(rgb.tobytes())
+    return digest.hexdigest()
 
 
 def pixel_digest(path: str) -> str:
@@ -110,10 +120,7 @@ def pixel_digest(path: str) -> str:
         with open_image(path) as image:
             meta = read_metadata(image)
             rgb = normalise(image, meta.orientation)
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{rgb.width}x{rgb.height}:".encode())
-    digest.update(rgb.tobytes())
-    return digest.hexdigest()
+    return _rgb_digest(rgb)
 
 
 def byte_digest(path: str, chunk: int = 1 << 20) -> str:

@@ -41,12 +41,26 @@ def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
 
 
 def pixel_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
-    """One image per byte-content among images whose size and hashes all collide."""
+    """JPEGs hashed from a reduced decode that need a full pixel digest: those whose size
+    and hashes collide with a differently-encoded file that may hold the same pixels
+    (a JPEG with the same compressed data, or a file decoded in full)."""
     buckets: dict[tuple[int, int, int, int], dict[str, ImageInfo]] = defaultdict(dict)
     for info in images:
         key = (info.width, info.height, info.phash, info.dhash)
         buckets[key].setdefault(info.byte_digest or info.path, info)
-    return [i for contents in buckets.values() if len(contents) > 1 for i in contents.values()]
+    needed = []
+    for contents in buckets.values():
+        if len(contents) < 2:
+            continue
+        reps = list(contents.values())
+        full = any(r.pixel_digest is not None for r in reps)
+        drafts = defaultdict(int)
+        for rep in reps:
+            if rep.draft_digest is not None:
+                drafts[rep.draft_digest] += 1
+        needed += [r for r in reps if r.pixel_digest is None
+                   and (full or drafts[r.draft_digest or ""] > 1)]
+    return needed
 
 
 def identity_classes(images: Sequence[ImageInfo]) -> list[list[int]]:

@@ -66,6 +66,9 @@ class ImageInfo:
     animated: bool = False
     byte_digest: str | None = None
     pixel_digest: str | None = None
+    draft_digest: str | None = None
+    """Digest of the reduced JPEG decode used for hashing: equal for copies whose
+    compressed picture data is identical; tells which JPEGs need a full pixel digest."""
     links: tuple[str, ...] = ()
     """Other paths (hard links, symlinks) that lead to this same file."""
 
