@@ -13,6 +13,7 @@ from typing import Any
 from dupeviewer import __version__
 from dupeviewer.core.cancel import CancelToken, ProgressEvent
 from dupeviewer.core.model import DEFAULT_THRESHOLD, Options
+from dupeviewer.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    setup_logging()
     commands = {"scan": run_scan, "undo": run_undo}
     try:
         if argv and argv[0] in commands:
