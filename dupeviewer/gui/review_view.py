@@ -78,6 +78,10 @@ class GroupList(QWidget):
         self.model.modelReset.connect(self._update_title)
         self.model.rowsRemoved.connect(self._update_title)
         loader.ready.connect(self.view.viewport().update)
+        loader.restarted.connect(self.view.viewport().update)
+        # Fast scrolling through thousands of groups: drop the thumbnails queued for rows
+        # that scrolled away; the rows now visible ask again when they repaint.
+        self.view.verticalScrollBar().valueChanged.connect(loader.new_generation)
         self._update_title()
 
     def current(self) -> int:
@@ -161,6 +165,7 @@ class CardsPanel(QWidget):
         self.view.setPalette(palette)
         layout.addWidget(self.view, 1)
         loader.ready.connect(self.view.viewport().update)
+        loader.restarted.connect(self.view.viewport().update)
         self.model.modelReset.connect(self._on_reset)
         self.model.dataChanged.connect(self._update_header)
         self._on_reset()

@@ -97,6 +97,7 @@ class ThumbnailLoader(QObject):
 
     loaded = Signal(int, str, int, QImage, str)  # emitted from pool threads
     ready = Signal(str, int)  # path, side: a pixmap (or failure) is now available
+    restarted = Signal()  # queued requests were dropped: views repaint to ask again
 
     def __init__(self, capacity: int = 400, threads: int = 0,
                  parent: QObject | None = None) -> None:
@@ -131,6 +132,7 @@ class ThumbnailLoader(QObject):
         self._generation += 1
         self._pool.clear()
         self._pending.clear()
+        self.restarted.emit()
 
     def forget(self, path: str) -> None:
         for key in [k for k in self._pixmaps if k[0] == path]:

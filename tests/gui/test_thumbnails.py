@@ -95,3 +95,16 @@ def test_unreadable_file_reports_an_error(qtbot: QtBot, tmp_path: Path) -> None:
     assert loader.pixmap(str(path), 64) is None
     assert loader.error(str(path), 64)
     loader.shutdown()
+
+
+def test_a_new_generation_asks_views_to_request_again(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "p.jpg"
+    photo_like(1, (120, 90)).save(path)
+    loader = ThumbnailLoader()
+    loader.pixmap(str(path), 64)
+    with qtbot.waitSignal(loader.restarted):
+        loader.new_generation()
+    with qtbot.waitSignal(loader.ready, timeout=10_000):
+        assert loader.pixmap(str(path), 64) is None  # re-queued, not lost
+    assert loader.pixmap(str(path), 64) is not None
+    loader.shutdown()
