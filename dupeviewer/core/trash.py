@@ -6,6 +6,7 @@ left its path; every failure is reported per file and the file stays where it wa
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -156,6 +157,30 @@ def _send(path: str) -> None:
     send2trash(path)
 
 
+def _read_only(path: str) -> bool:
+    try:
+        return bool(os.statvfs(os.path.dirname(path) or ".").f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def trash_failure(path: str, exc: BaseException) -> str:
+    """Why the trash refused ``path``, in words: send2trash's own errors are often bare
+    ("OSError") or misleading (a read-only drive comes back as "permission denied")."""
+    from send2trash.exceptions import TrashPermissionError
+
+    code = getattr(exc, "errno", None)
+    if code == errno.EROFS or (code in (errno.EACCES, errno.EPERM) and _read_only(path)):
+        return "the drive is read-only"
+    if isinstance(exc, TrashPermissionError):
+        return f"this drive has no trash folder you may use ({exc.filename} cannot be made)"
+    if code == errno.ENAMETOOLONG:
+        return "the name is too long for the trash"
+    if isinstance(exc, OSError) and not exc.strerror:
+        return str(exc) or type(exc).__name__
+    return reason_for(exc)
+
+
 def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
     path, size = request.victim.path, request.victim.size
     problem = verify(request)
@@ -170,10 +195,10 @@ def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
         if error is None:
             return Outcome(path, False, "the trash reported success but the file is still "
                            "there; it was left in place")
-        return Outcome(path, False, f"could not move to the trash: {reason_for(error)}; "
-                       "the file was left in place")
+        return Outcome(path, False, f"could not move to the trash: "
+                       f"{trash_failure(path, error)}; the file was left in place")
     where = locate_in_trash(path)
-    note = f" (the trash also reported: {reason_for(error)})" if error else ""
+    note = f" (the trash also reported: {trash_failure(path, error)})" if error else ""
     return Outcome(path, True, f"moved to the trash{note}", where, size)
 
 
