@@ -35,6 +35,17 @@ echo "==> pyinstaller"
 BUNDLE="$ROOT/dist/dupeviewer"
 echo "==> smoke test"
 "$BUNDLE/$CLI_NAME$EXE_SUFFIX" --version
+DEMO="$("$BIN/python" -c 'from dupeviewer.demo import make_demo_library; print(make_demo_library())')"
+QT_QPA_PLATFORM=offscreen "$BUNDLE/$CLI_NAME$EXE_SUFFIX" scan "$DEMO" --json --no-cache \
+    > "$ROOT/build/smoke.json"
+"$BIN/python" - "$ROOT/build/smoke.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["version"] == 1 and doc["groups"], "the bundled scan found no groups"
+print(f"bundled scan: {doc['stats']['images']} images, {len(doc['groups'])} groups, "
+      f"{len(doc['skipped'])} skipped")
+PY
+rm -rf "$DEMO"
 
 echo "==> built $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"
 if [ -d "$ROOT/dist/DupeViewer.app" ]; then
