@@ -4,7 +4,7 @@ Data flows one way: folders -> discover -> fingerprint (cached) -> group -> plan
 Front ends call :func:`scan` and :mod:`dupeviewer.core.trash`; nothing here imports Qt.
 """
 
-from dupeviewer.core.cancel import CancelToken, Cancelled, Progress
+from dupeviewer.core.cancel import Cancelled, CancelToken, Progress
 from dupeviewer.core.model import Group, ImageInfo, Member, Options, ScanResult, Skipped
 from dupeviewer.core.scan import scan
 

@@ -142,7 +142,7 @@ class Cache:
     def store(self, files: Iterable[tuple[FileStat, ImageInfo | Skipped]]) -> None:
         if self.db is None:
             return
-        rows = []
+        rows: list[tuple[object, ...]] = []
         for file, result in files:
             key = (os.fsencode(file.path), file.size, file.mtime_ns, file.dev, file.ino)
             if isinstance(result, Skipped):

@@ -10,7 +10,7 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dupeviewer.core.cancel import CancelToken, ProgressEvent, Progress, no_progress
+from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.model import FileStat, Skipped
 
 log = logging.getLogger(__name__)

@@ -54,7 +54,7 @@ def pixel_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
             continue
         reps = list(contents.values())
         full = any(r.pixel_digest is not None for r in reps)
-        drafts = defaultdict(int)
+        drafts: dict[str, int] = defaultdict(int)
         for rep in reps:
             if rep.draft_digest is not None:
                 drafts[rep.draft_digest] += 1

@@ -12,7 +12,12 @@ from typing import TypeVar
 
 from dupeviewer.core.cache import Cache, default_cache_path
 from dupeviewer.core.cancel import (
-    CancelToken, Cancelled, Progress, ProgressEvent, Throttled, no_progress,
+    Cancelled,
+    CancelToken,
+    Progress,
+    ProgressEvent,
+    Throttled,
+    no_progress,
 )
 from dupeviewer.core.discover import discover, reason_for, resolve_roots
 from dupeviewer.core.fingerprint import byte_digest, fingerprint, pixel_digest

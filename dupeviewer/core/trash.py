@@ -117,8 +117,10 @@ def _unchanged(info: ImageInfo) -> str | None:
     """None if the file is still what the scan saw, else why not."""
     try:
         st = os.lstat(info.path)
+    except FileNotFoundError:
+        return "no longer exists"
     except OSError as exc:
-        return f"{reason_for(exc)}" if not isinstance(exc, FileNotFoundError) else "no longer exists"
+        return reason_for(exc)
     if not stat.S_ISREG(st.st_mode):
         return "is no longer a regular file"
     if (st.st_dev, st.st_ino) != info.identity:
@@ -220,7 +222,7 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
     journal = journal if journal is not None else Journal(default_journal_path())
     cancel = cancel or CancelToken()
     batch = journal.new_batch()
-    outcomes = []
+    outcomes: list[Outcome] = []
     for done, request in enumerate(requests):
         if cancel.cancelled:
             return TrashReport(tuple(outcomes), cancelled=True)

@@ -77,6 +77,11 @@ def _restore(original: str, stored: str) -> str | None:
     return None
 
 
+def pending(journal_path: Path | None = None) -> int:
+    """How many files the next :func:`undo_last` would try to restore (0: nothing to undo)."""
+    return len(_last_batch(Journal(journal_path or default_journal_path()))[1])
+
+
 def undo_last(journal_path: Path | None = None) -> UndoReport:
     """Restore the files of the last trash action that has not been undone yet."""
     journal = Journal(journal_path or default_journal_path())
