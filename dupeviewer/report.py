@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterable
 from typing import Any
 
 from dupeviewer.core.model import Group, ScanResult
@@ -67,7 +68,8 @@ def to_json(result: ScanResult) -> str:
 
 
 CSV_FIELDS = ["group", "kind", "keep", "path", "size", "width", "height", "format", "taken",
-              "distance", "match", "reference", "reason"]
+              "distance", "match", "reference", "reason", "camera", "quality"]
+"""Columns are only ever added at the end, as in the JSON contract."""
 
 
 def to_csv(result: ScanResult) -> str:
@@ -82,8 +84,25 @@ def to_csv(result: ScanResult) -> str:
                 info.size, info.width, info.height, info.format, info.taken or "",
                 member.distance, member.match, "yes" if member.reference else "no",
                 group.reason if index == group.keeper else "",
+                info.camera or "", "" if info.quality is None else info.quality,
             ])
     return out.getvalue()
+
+
+def path_list(paths: Iterable[str], nul: bool = False) -> bytes:
+    """Paths as plain bytes, one per line (or each ended by NUL with ``nul``): no quoting,
+    no shell syntax. Each path is written as its bytes on disk (``os.fsencode``).
+
+    A line-per-path list cannot hold a name with a line break in it: such a path raises
+    ``ValueError`` (the NUL-separated form, read with ``xargs -0``, holds every name)."""
+    end = b"\0" if nul else b"\n"
+    out = bytearray()
+    for path in paths:
+        raw = os.fsencode(path)
+        if b"\0" in raw or (not nul and (b"\n" in raw or b"\r" in raw)):
+            raise ValueError(path)
+        out += raw + end
+    return bytes(out)
 
 
 def human_size(size: float) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -25,13 +26,15 @@ from dupeviewer.gui.settings import THRESHOLD_MAX
 
 log = logging.getLogger(__name__)
 
-RULES = (
-    ("resolution", "Highest Resolution"),
-    ("size", "Largest File"),
-    ("oldest", "Oldest Date Taken"),
-    ("newest", "Newest Date Taken"),
-    ("quality", "Best JPEG Quality"),
-)
+def rules(tr: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """The keep-by rules of the Marks menu (each label a literal, so lupdate finds it)."""
+    return (
+        ("resolution", tr("Highest &Resolution")),
+        ("size", tr("&Largest File")),
+        ("oldest", tr("&Oldest Date Taken")),
+        ("newest", tr("&Newest Date Taken")),
+        ("quality", tr("Best JPEG &Quality")),
+    )
 
 
 @dataclass
@@ -48,6 +51,10 @@ class Actions:
     skipped: QAction
     quit: QAction
     about: QAction
+    export_json: QAction
+    export_csv: QAction
+    export_paths: QAction
+    open_logs: QAction
     keep_by: dict[str, QAction]
     keep_in_folder: QMenu
     threshold: QSlider
@@ -71,48 +78,64 @@ def _action(window: QMainWindow, text: str, tip: str, icon_name: str = "",
 
 def build_actions(window: QMainWindow) -> Actions:
     tr = window.tr
-    add_folder = _action(window, tr("Add Folder\u2026"), tr("Add a folder of photos to scan"),
+    add_folder = _action(window, tr("&Add Folder\u2026"), tr("Add a folder of photos to scan"),
                          "folder-new", QKeySequence.StandardKey.Open)
-    scan = _action(window, tr("Scan"), tr("Scan the folders for duplicates"),
+    scan = _action(window, tr("&Scan"), tr("Scan the folders for duplicates"),
                    "view-refresh", QKeySequence.StandardKey.Refresh)
-    cancel = _action(window, tr("Cancel"), tr("Stop the scan and keep what was found"),
+    cancel = _action(window, tr("&Cancel Scan"), tr("Stop the scan and keep what was found"),
                      "process-stop", "Esc")
-    trash = _action(window, tr("Move to Trash\u2026"),
+    trash = _action(window, tr("&Move to Trash\u2026"),
                     tr("Move the marked files to the Trash after confirming"),
                     "user-trash", QKeySequence.StandardKey.Delete)
-    undo = _action(window, tr("Undo Last Trash"),
+    undo = _action(window, tr("&Undo Last Trash"),
                    tr("Put the files of the last trash action back where they were"),
                    "edit-undo", QKeySequence.StandardKey.Undo)
-    mark_all = _action(window, tr("Mark All but the Keeper"),
+    mark_all = _action(window, tr("Mark &All but the Keeper"),
                        tr("In every group, mark every copy except the suggested keeper"))
-    unmark_all = _action(window, tr("Unmark All"), tr("Clear every mark"))
-    suggest = _action(window, tr("Suggested Marks"),
+    unmark_all = _action(window, tr("U&nmark All"), tr("Clear every mark"),
+                         shortcut="Ctrl+Shift+A")
+    suggest = _action(window, tr("&Suggested Marks"),
                       tr("Mark all but the keeper in exact and same-pixel groups"))
-    mark_near = _action(window, tr("Pre-mark Near Duplicates"),
+    mark_near = _action(window, tr("&Pre-mark Near Duplicates"),
                         tr("Also mark the copies in near groups after a scan (they may "
                            "differ: check them)"))
     mark_near.setCheckable(True)
-    skipped = _action(window, tr("Skipped Files\u2026"), tr("List the files the scan skipped"))
-    quit_action = _action(window, tr("Quit"), tr("Quit dupeviewer"), "application-exit",
+    skipped = _action(window, tr("S&kipped Files\u2026"),
+                      tr("List the files the scan skipped"))
+    quit_action = _action(window, tr("&Quit"), tr("Quit dupeviewer"), "application-exit",
                           QKeySequence.StandardKey.Quit)
-    about = _action(window, tr("About dupeviewer"), tr("About dupeviewer"), "help-about")
-    keep_by = {rule: _action(window, tr(label), tr("In every group keep the copy with the "
-                                                    "{label} and mark the others").format(
-                                                        label=tr(label).lower()))
-               for rule, label in RULES}
-    keep_in_folder = QMenu(tr("In Folder"), window)
+    about = _action(window, tr("&About dupeviewer"),
+                    tr("Version, licence and the libraries dupeviewer uses"), "help-about")
+    open_logs = _action(window, tr("Open &Log Folder"),
+                        tr("Open the folder with dupeviewer's log files"), "folder")
+    export_json = _action(window, tr("Results as &JSON\u2026"),
+                          tr("Save every group as JSON (the format of 'dupeviewer scan "
+                             "--json')"), "document-save", "Ctrl+E")
+    export_csv = _action(window, tr("Results as &CSV\u2026"),
+                         tr("Save every group as CSV, one row per copy"), "document-save")
+    export_paths = _action(window, tr("Marked Files as &Path List\u2026"),
+                           tr("Save the paths of the files marked for the Trash, one per "
+                              "line (or NUL-separated)"), "document-save")
+    keep_by = {rule: _action(window, label, tr("In every group keep the copy with the "
+                                               "{label} and mark the others").format(
+                                                   label=label.replace("&", "").lower()))
+               for rule, label in rules(tr)}
+    keep_in_folder = QMenu(tr("In &Folder"), window)
     keep_in_folder.setToolTipsVisible(True)
 
     menu = window.menuBar().addMenu(tr("&File"))
     menu.addActions([add_folder, scan, cancel])
     menu.addSeparator()
     menu.addAction(skipped)
+    export = menu.addMenu(icon("document-save"), tr("&Export"))
+    export.setToolTipsVisible(True)
+    export.addActions([export_json, export_csv, export_paths])
     menu.addSeparator()
     menu.addAction(quit_action)
     menu = window.menuBar().addMenu(tr("&Marks"))
     menu.setToolTipsVisible(True)
     menu.addActions([suggest, mark_all, unmark_all])
-    keep = menu.addMenu(tr("Keep by Rule"))
+    keep = menu.addMenu(tr("&Keep by Rule"))
     keep.setToolTipsVisible(True)
     keep.addActions(list(keep_by.values()))
     keep.addMenu(keep_in_folder)
@@ -120,12 +143,16 @@ def build_actions(window: QMainWindow) -> Actions:
     menu.addAction(mark_near)
     menu.addSeparator()
     menu.addActions([trash, undo])
-    window.menuBar().addMenu(tr("&Help")).addAction(about)
+    menu_help = window.menuBar().addMenu(tr("&Help"))
+    menu_help.addAction(open_logs)
+    menu_help.addSeparator()
+    menu_help.addAction(about)
 
     threshold, threshold_label, rotations, trash_button = _toolbar(
         window, [add_folder, scan, cancel], undo, trash, menu)
     return Actions(add_folder, scan, cancel, trash, undo, mark_all, unmark_all, suggest,
-                   mark_near, skipped, quit_action, about, keep_by, keep_in_folder, threshold,
+                   mark_near, skipped, quit_action, about, export_json, export_csv,
+                   export_paths, open_logs, keep_by, keep_in_folder, threshold,
                    threshold_label, rotations, trash_button)
 
 
@@ -143,7 +170,8 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     row = QHBoxLayout(box)
     row.setContentsMargins(8, 0, 8, 0)
     row.setSpacing(6)
-    row.addWidget(QLabel(tr("Similarity:")))
+    similarity = QLabel(tr("S&imilarity:"))
+    row.addWidget(similarity)
     strict = muted(QLabel(tr("strict")))
     row.addWidget(strict)
     threshold = QSlider(Qt.Orientation.Horizontal)
@@ -154,13 +182,15 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     threshold.setToolTip(tr("How different two pictures may be and still count as near "
                             "duplicates. Changing it regroups at once, without reading the "
                             "files again."))
+    similarity.setBuddy(threshold)
     row.addWidget(threshold)
     loose = muted(QLabel(tr("loose")))
     row.addWidget(loose)
     threshold_label = QLabel()
     threshold_label.setMinimumWidth(24)
     row.addWidget(threshold_label)
-    rotations = QCheckBox(tr("Rotated copies"))
+    rotations = QCheckBox(tr("R&otated copies"))
+    rotations.setAccessibleName(tr("Match rotated copies"))
     rotations.setToolTip(tr("Also match copies turned by 90\u00b0, 180\u00b0 or mirrored"))
     row.addSpacing(8)
     row.addWidget(rotations)
@@ -168,6 +198,7 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     bar.addSeparator()
     marks_button = QToolButton()
     marks_button.setText(tr("Marks"))
+    marks_button.setAccessibleName(tr("Marks menu"))
     marks_button.setIcon(icon("checkbox"))
     marks_button.setToolTip(tr("Mark or unmark copies in every group"))
     marks_button.setMenu(marks)
@@ -182,6 +213,7 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     trash_button.setDefaultAction(trash)
     trash_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     trash_button.setObjectName("trash-button")
+    trash_button.setAccessibleName(tr("Move the marked files to the Trash"))
     trash_button.setStyleSheet(
         "QToolButton#trash-button:enabled { background: #c62828; color: white;"
         " border: 1px solid #a61f1f; border-radius: 4px; padding: 4px 10px; font-weight: bold; }"

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dupeviewer import __version__
-from dupeviewer.gui.settings import APPLICATION, ORGANIZATION
+from dupeviewer.gui.settings import APPLICATION, ORGANIZATION, ORGANIZATION_DOMAIN
+
+if TYPE_CHECKING:
+    from dupeviewer.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,7 @@ def app_icon() -> QIcon:
 
 def configure(app: QApplication) -> None:
     QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setOrganizationDomain(ORGANIZATION_DOMAIN)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("dupeviewer")
@@ -79,6 +87,38 @@ def _excepthook(kind: type[BaseException], value: BaseException,
     box.exec()
 
 
+class FileOpenFilter(QObject):
+    """macOS: a folder (or photo) dropped on the Dock icon or opened with dupeviewer
+    arrives as a ``QFileOpenEvent``; add the folder (a photo's folder) and scan."""
+
+    def __init__(self, add: Callable[[list[str]], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._add = add
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = event.file() or event.url().toLocalFile()
+            folder = path if os.path.isdir(path) else os.path.dirname(path)
+            if folder and os.path.isdir(folder):
+                log.info("opened from the desktop: %s", path)
+                self._add([folder])
+                return True
+        return super().eventFilter(watched, event)
+
+
+def remove_demo(folder: Path, window: MainWindow) -> bool:
+    """Remove the temporary demo library at exit, unless files of it are in the Trash
+    (then Undo can still put them back, so the folder stays). True if removed."""
+    from dupeviewer.gui.operations import pending_undo
+
+    if window.ops.trashed and pending_undo():
+        log.warning("keeping the demo library %s: some of its files are in the Trash", folder)
+        return False
+    shutil.rmtree(folder, ignore_errors=True)
+    log.info("removed the demo library %s", folder)
+    return not folder.exists()
+
+
 def run(folders: list[str], demo: bool = False) -> int:
     """Open the window; scan ``folders`` at once (or a generated demo library)."""
     from dupeviewer.gui.main_window import MainWindow
@@ -86,16 +126,28 @@ def run(folders: list[str], demo: bool = False) -> int:
     app = application()
     sys.excepthook = _excepthook
     window = MainWindow()
-    window.show()
+    opener = FileOpenFilter(window.add_folders, window)
+    app.installEventFilter(opener)
+    demo_folder: Path | None = None
     if demo:
         from dupeviewer.demo import make_demo_library
 
-        folders = [*folders, str(make_demo_library())]
+        demo_folder = make_demo_library()
+        window.set_demo(str(demo_folder))
+        folders = [*folders, str(demo_folder)]
+    window.show()
     if folders:
         QTimer.singleShot(0, window, lambda: window.scan_folders(folders))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        app.removeEventFilter(opener)
+        if demo_folder is not None:
+            remove_demo(demo_folder, window)
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    return run(sys.argv[1:])
+    """The GUI entry point: the command line's, with logging to the rotating log file."""
+    from dupeviewer.cli import main as cli_main
+
+    return cli_main(sys.argv[1:])

@@ -48,8 +48,9 @@ KEEP_COLOUR = QColor("#2e7d32")
 REFERENCE_COLOUR = QColor("#1565c0")
 TRASH_COLOUR = QColor("#c62828")
 HIGHLIGHT_COLOUR = QColor("#1b6e2a")
+ANIMATED_COLOUR = QColor("#455a64")
 
-CARD = QSize(248, 372)
+CARD = QSize(248, 428)
 THUMB = QSize(224, 180)
 PAD = 12
 ROW_HEIGHT = 64
@@ -158,6 +159,11 @@ class CardDelegate(QStyledItemDelegate):
             badge_at.setLeft(box.right() + 4)
         if index.data(MemberRole.Reference):
             pill(painter, badge_at, self.tr("REFERENCE"), REFERENCE_COLOUR, badge_font)
+        if index.data(MemberRole.Animated):  # top right: the card shows the first frame
+            label = self.tr("ANIMATED")
+            width = QFontMetrics(badge_font).horizontalAdvance(label) + 12
+            pill(painter, QRect(thumb.right() - 6 - width, thumb.top() + 6, 0, 0), label,
+                 ANIMATED_COLOUR, badge_font)
         self._paint_check(painter, option, index, check, marked)
         self._paint_facts(painter, option, index, card, check.bottom() + 8)
 
@@ -201,6 +207,7 @@ class CardDelegate(QStyledItemDelegate):
         left = card.left() + PAD
         normal = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        facts = [str(f) for f in index.data(MemberRole.Facts) or ("", "", "")]
         lines: list[tuple[str, QFont, QColor, str]] = [
             (str(index.data(MemberRole.Name)), _small(font, 0.5, bold=True), normal, ""),
             (str(index.data(MemberRole.Folder)), _small(font, -1), muted, ""),
@@ -208,8 +215,12 @@ class CardDelegate(QStyledItemDelegate):
                 size=text.data_size(int(index.data(MemberRole.Size))),
                 format=index.data(MemberRole.Format)), font, normal, "size"),
             (str(index.data(MemberRole.Dimensions)), font, normal, "resolution"),
+            (facts[0], font, muted if index.data(MemberRole.Quality) is None else normal,
+             "quality"),
             (self.tr("Taken {date}").format(date=text.taken(index.data(MemberRole.Taken))),
              font, normal, "date"),
+            (facts[1], _small(font, -1), muted, ""),
+            (facts[2], _small(font, -1), muted, ""),
         ]
         painter.save()
         y = top

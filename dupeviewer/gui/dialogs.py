@@ -147,7 +147,7 @@ class ProblemsDialog(QDialog):
 
 def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> ProblemsDialog:
     title = QCoreApplication.translate("ProblemsDialog", "Skipped Files")
-    message = plural(QCoreApplication.translate("ProblemsDialog", 
+    message = plural(QCoreApplication.translate("ProblemsDialog",
         "%n file(s) could not be compared and were left out of the groups. They were not "
         "changed.", "", len(problems)), len(problems))
     return ProblemsDialog(title, message, problems, parent)
@@ -156,7 +156,7 @@ def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> Prob
 def failures_dialog(problems: Sequence[tuple[str, str]], moved: int,
                     parent: QWidget) -> ProblemsDialog:
     title = QCoreApplication.translate("ProblemsDialog", "Some Files Were Not Moved")
-    message = QCoreApplication.translate("ProblemsDialog", 
+    message = QCoreApplication.translate("ProblemsDialog",
         "{moved} moved to the Trash. {failed} stayed where they were and are still listed "
         "in their groups:").format(
             moved=counted("ProblemsDialog", "%n file(s)", moved),

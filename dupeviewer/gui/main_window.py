@@ -10,14 +10,13 @@ import logging
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QStackedWidget,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.core.model import Options, ScanResult
-from dupeviewer.gui import text
+from dupeviewer.gui import export, text
 from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs import skipped_dialog
 from dupeviewer.gui.folders import FolderPanel
@@ -103,7 +102,16 @@ class MainWindow(QMainWindow):
         self.skipped_button.setAutoRaise(True)
         self.skipped_button.setToolTip(self.tr("Show the files the scan skipped, and why"))
         self.skipped_button.hide()
+        self.skipped_button.setAccessibleName(self.tr("Skipped files"))
         self.statusBar().addPermanentWidget(self.skipped_button)
+        self.demo_folder = ""
+        self.demo_label = QLabel()
+        self.demo_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.demo_label.hide()
+        self.statusBar().insertPermanentWidget(0, self.demo_label)
+        self.setTabOrder(self.folders.tree, self.groups.sort)
+        self.setTabOrder(self.groups.sort, self.groups.view)
+        self.setTabOrder(self.groups.view, self.cards.view)
         self.resize(1240, 800)
 
     def _connect(self) -> None:
@@ -120,6 +128,10 @@ class MainWindow(QMainWindow):
         a.skipped.triggered.connect(self.show_skipped)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.about)
+        a.open_logs.triggered.connect(self.open_log_folder)
+        a.export_json.triggered.connect(lambda: export.export_results(self, "json"))
+        a.export_csv.triggered.connect(lambda: export.export_results(self, "csv"))
+        a.export_paths.triggered.connect(lambda: export.export_marked_paths(self))
         for rule, action in a.keep_by.items():
             action.triggered.connect(lambda checked=False, r=rule: self.review.keep_by(r))
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
@@ -195,14 +207,39 @@ class MainWindow(QMainWindow):
         self.skipped_dialog.open()
 
     def about(self) -> None:
-        from dupeviewer import __version__
+        from dupeviewer.gui.about import AboutDialog
 
-        QMessageBox.about(self, self.tr("About dupeviewer"), self.tr(
-            "<h3>dupeviewer {version}</h3><p>Finds duplicate and near-duplicate photos, shows "
-            "the copies side by side and moves the ones you choose to the Trash.</p>"
-            "<p>Keys: Up/Down or J/K between groups, Left/Right between copies, Space marks, "
-            "Enter compares, Delete moves the marked files to the Trash.</p>").format(
-                version=__version__))
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.open()
+
+    def open_log_folder(self) -> bool:
+        from dupeviewer.logs import log_dir
+
+        folder = log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.statusBar().showMessage(self.tr("Cannot create the log folder {folder}: "
+                                                 "{error}").format(folder=folder, error=exc))
+            return False
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not opened:
+            self.statusBar().showMessage(self.tr("The logs are in {folder}").format(
+                folder=folder), 10000)
+        return opened
+
+    def set_demo(self, folder: str) -> None:
+        """This session reviews a generated demo library in a temporary folder: say so,
+        and leave the user's own folder list alone."""
+        self.demo_folder = folder
+        self.setWindowTitle(self.tr("Demo Library — dupeviewer"))
+        self.demo_label.setText(self.tr("Demo library in {folder}").format(folder=folder))
+        self.demo_label.setToolTip(self.tr(
+            "A generated demo library in a temporary folder. It is removed when dupeviewer "
+            "quits, unless you moved some of its files to the Trash (Undo can then still put "
+            "them back)."))
+        self.demo_label.show()
 
     def update_state(self) -> None:
         """Enable what makes sense now and show the right page."""
@@ -213,7 +250,14 @@ class MainWindow(QMainWindow):
         a.add_folder.setEnabled(True)
         a.scan.setEnabled(bool(folders) and not busy)
         a.cancel.setEnabled(scanning)
-        a.undo.setEnabled(not busy)
+        undoable = self.ops.undoable
+        a.undo.setEnabled(undoable > 0 and not busy)
+        a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash action back "
+                                           "where they were", "", undoable), undoable)
+                            if undoable else self.tr("Nothing to undo"))
+        has_result = self.review.result is not None
+        a.export_json.setEnabled(has_result and not busy)
+        a.export_csv.setEnabled(has_result and not busy)
         for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values()):
             action.setEnabled(len(self.review) > 0 and not busy)
         if scanning:
@@ -264,11 +308,12 @@ class MainWindow(QMainWindow):
         count, size = selection.count, selection.bytes
         trash = self.commands.trash
         if count:
-            label = plural(self.tr("Move %n File(s) ({size}) to Trash", "", count), count)
+            label = plural(self.tr("&Move %n File(s) ({size}) to Trash", "", count), count)
             trash.setText(label.format(size=text.data_size(size)))
         else:
-            trash.setText(self.tr("Move to Trash"))
+            trash.setText(self.tr("&Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
+        self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
         result = self.review.result
         if result is None:
             self.summary.setText("")
@@ -306,10 +351,16 @@ class MainWindow(QMainWindow):
     def _on_mark_near(self, checked: bool) -> None:
         self.settings.mark_near = checked
 
+    def _save_folders(self) -> None:
+        """Remember the folder list, but never a demo session's temporary folder list."""
+        if self.demo_folder:
+            return
+        self.settings.folders = self.folders.folders()
+        self.settings.references = self.folders.references()
+
     def _on_folders_changed(self) -> None:
         folders = self.folders.folders()
-        self.settings.folders = folders
-        self.settings.references = self.folders.references()
+        self._save_folders()
         removed = set(self._known_folders) - set(folders)
         self._known_folders = folders
         if removed and not folders:
@@ -342,8 +393,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.set_geometry("geometry", self.saveGeometry())
         self.settings.set_geometry("splitter", self.splitter.saveState())
-        self.settings.folders = self.folders.folders()
-        self.settings.references = self.folders.references()
+        self._save_folders()
         self.settings.sync()
         self.regroup_timer.stop()
         self.ops.shutdown()

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from dupeviewer.core.model import Group, Member
+from dupeviewer.core.model import Group, ImageInfo, Member
 from dupeviewer.gui import text
 from dupeviewer.gui.review import Review
 
@@ -40,13 +40,25 @@ class MemberRole(IntEnum):
     CanMark = Qt.ItemDataRole.UserRole + 12
     Reference = Qt.ItemDataRole.UserRole + 13
     Highlights = Qt.ItemDataRole.UserRole + 14
-    """Which of this copy's facts stand out: a list of "resolution", "size", "date"."""
+    """Which of this copy's facts stand out: "resolution", "size", "date", "quality"."""
     Pixels = Qt.ItemDataRole.UserRole + 15
+    Camera = Qt.ItemDataRole.UserRole + 16
+    """The camera model from EXIF, or "" when unknown."""
+    Gps = Qt.ItemDataRole.UserRole + 17
+    """True when the file records where it was taken."""
+    Orientation = Qt.ItemDataRole.UserRole + 18
+    """The EXIF orientation, 1-8 (1 = stored upright)."""
+    Quality = Qt.ItemDataRole.UserRole + 19
+    """The estimated JPEG quality 1-100, or None for other formats."""
+    Animated = Qt.ItemDataRole.UserRole + 20
+    """True for animated GIF/WebP and multi-page TIFF (the card shows the first frame)."""
+    Facts = Qt.ItemDataRole.UserRole + 21
+    """The metadata lines of the card, in words: camera, GPS, orientation, quality."""
 
 
 def highlights(group: Group) -> list[set[str]]:
     """The differences that matter: the largest resolution, the biggest file, the oldest
-    date, each only when the copies differ in it."""
+    date, the best JPEG quality, each only when the copies differ in it."""
     found: list[set[str]] = [set() for _ in group.members]
     infos = [m.info for m in group.members]
     pixels = [i.pixels for i in infos]
@@ -65,7 +77,45 @@ def highlights(group: Group) -> list[set[str]]:
         for m, info in enumerate(infos):
             if info.taken == oldest:
                 found[m].add("date")
+    qualities = [i.quality for i in infos if i.quality is not None]
+    if len(qualities) > 1 and len(set(qualities)) > 1:
+        for m, info in enumerate(infos):
+            if info.quality == max(qualities):
+                found[m].add("quality")
     return found
+
+
+def _tr(source: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("MemberModel", source)
+
+
+def orientation_label(value: int) -> str:
+    """The EXIF orientation in words (how the stored pixels are turned for display)."""
+    labels = {
+        1: _tr("upright"), 2: _tr("mirrored"), 3: _tr("rotated 180\u00b0"),
+        4: _tr("flipped"), 5: _tr("mirrored, rotated 90\u00b0"),
+        6: _tr("rotated 90\u00b0 clockwise"), 7: _tr("mirrored, rotated 270\u00b0"),
+        8: _tr("rotated 90\u00b0 anticlockwise"),
+    }
+    return labels.get(value, labels[1])
+
+
+def quality_label(quality: int | None) -> str:
+    if quality is None:
+        return _tr("Quality: not JPEG")
+    return _tr("JPEG quality {quality}").format(quality=text.number(quality))
+
+
+def camera_label(camera: str | None) -> str:
+    return camera if camera else _tr("Camera unknown")
+
+
+def place_label(gps: bool, orientation: int) -> str:
+    """``GPS: yes  ·  upright``: where it was taken is recorded, and how it is stored."""
+    where = _tr("GPS: yes") if gps else _tr("GPS: no")
+    return where + "  \u00b7  " + orientation_label(orientation)
 
 
 def similarity(member: Member) -> str:
@@ -137,6 +187,9 @@ class MemberModel(QAbstractListModel):
             return self._summary(m, member)
         if role == Qt.ItemDataRole.ToolTipRole:
             return member.path
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.tr("Space marks or unmarks this copy for the Trash; Enter compares "
+                           "it with the kept copy; the context menu opens it.")
         if role == Qt.ItemDataRole.CheckStateRole:
             marked = m in self.review.marked(self.group)
             return Qt.CheckState.Checked if marked else Qt.CheckState.Unchecked
@@ -173,6 +226,23 @@ class MemberModel(QAbstractListModel):
             return member.reference
         if role == MemberRole.Highlights:
             return sorted(self._highlights[m])
+        return self._metadata(role, info)
+
+    @staticmethod
+    def _metadata(role: int, info: ImageInfo) -> Any:
+        if role == MemberRole.Camera:
+            return info.camera or ""
+        if role == MemberRole.Gps:
+            return info.gps
+        if role == MemberRole.Orientation:
+            return info.orientation
+        if role == MemberRole.Quality:
+            return info.quality
+        if role == MemberRole.Animated:
+            return info.animated
+        if role == MemberRole.Facts:
+            return [quality_label(info.quality), camera_label(info.camera),
+                    place_label(info.gps, info.orientation)]
         return None
 
     def _folder(self, path: str) -> str:
@@ -186,12 +256,28 @@ class MemberModel(QAbstractListModel):
         return folder
 
     def _summary(self, m: int, member: Member) -> str:
+        """Everything the card paints, in words, for screen readers."""
         marked = m in self.review.marked(self.group)
         state = self.tr("marked for the trash") if marked else self.tr("kept")
-        return self.tr("{name} in {folder}, {size}, {w} by {h}, {state}").format(
+        info = member.info
+        parts = [self.tr("{name} in {folder}, {size}, {format}, {w} by {h}, {state}").format(
             name=text.name_of(member.path), folder=text.folder_of(member.path),
-            size=text.data_size(member.info.size), w=member.info.width,
-            h=member.info.height, state=state)
+            size=text.data_size(info.size), format=info.format, w=info.width,
+            h=info.height, state=state)]
+        if m == self._group.keeper:
+            parts.append(self.tr("suggested keeper: {reason}").format(reason=self._group.reason))
+        if member.reference:
+            parts.append(self.tr("in a reference folder"))
+        if info.animated:
+            parts.append(self.tr("animated"))
+        parts.append(similarity(member))
+        parts.append(self.tr("taken {date}").format(date=text.taken(info.taken)))
+        parts += [quality_label(info.quality), camera_label(info.camera),
+                  place_label(info.gps, info.orientation)]
+        best = {"resolution": self.tr("highest resolution"), "size": self.tr("largest file"),
+                "date": self.tr("oldest date"), "quality": self.tr("best quality")}
+        parts += [best[h] for h in sorted(self._highlights[m]) if h in best]
+        return ", ".join(parts)
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or self.group < 0:

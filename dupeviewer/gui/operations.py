@@ -29,6 +29,25 @@ log = logging.getLogger(__name__)
 SHUTDOWN_WAIT_MS = 5000
 
 
+def pending_undo() -> int:
+    """How many files "Undo Last Trash" would restore now (0: nothing to undo).
+
+    Asks the engine's journal; ``core.undo.pending`` is the public call, with the journal
+    read directly as a stopgap where that call is not there yet."""
+    from dupeviewer.core import undo
+
+    try:
+        pending = getattr(undo, "pending", None)
+        if pending is not None:
+            return int(pending())
+        from dupeviewer.core.journal import Journal, default_journal_path
+
+        return len(undo._last_batch(Journal(default_journal_path()))[1])
+    except Exception as exc:  # noqa: BLE001 - an unreadable journal means nothing to undo
+        log.warning("cannot read the trash journal: %s", exc)
+        return 0
+
+
 class Operations(QObject):
     """Runs the window's background work and applies the results."""
 
@@ -43,6 +62,8 @@ class Operations(QObject):
         self.confirm_dialog: ConfirmTrashDialog | None = None
         self.problems_dialog: QObject | None = None
         self.compare_dialog: QObject | None = None
+        self.undoable = pending_undo()
+        self.trashed = 0  # files this session moved to the Trash
 
     @property
     def busy(self) -> bool:
@@ -60,6 +81,8 @@ class Operations(QObject):
         return job
 
     def _on_done(self) -> None:
+        if self.kind in ("trash", "undo"):
+            self.undoable = pending_undo()
         self.job, self.kind = None, ""
         self.window.busy.hide()
         self.window.update_state()
@@ -179,6 +202,7 @@ class Operations(QObject):
 
     def _on_trashed(self, report: TrashReport) -> None:
         moved = report.trashed
+        self.trashed += len(moved)
         for outcome in moved:
             self.window.loader.forget(outcome.path)
         self.window.review.remove_paths(o.path for o in moved)

@@ -12,6 +12,8 @@ from dupeviewer.core.model import DEFAULT_THRESHOLD, Options
 log = logging.getLogger(__name__)
 
 ORGANIZATION = "dupeviewer"
+ORGANIZATION_DOMAIN = "dupeviewer.github.io"
+"""Reversed on macOS for the preferences file: io.github.dupeviewer.dupeviewer.plist."""
 APPLICATION = "dupeviewer"
 THRESHOLD_MAX = 20
 """The loosest threshold the slider offers; the engine accepts up to 32 but the
@@ -103,6 +105,16 @@ class Settings:
             self.store.remove("scan/workers")
         else:
             self.store.setValue("scan/workers", int(value))
+
+    @property
+    def export_folder(self) -> str:
+        """Where the last export was saved."""
+        value = self.store.value("export/folder")
+        return value if isinstance(value, str) else ""
+
+    @export_folder.setter
+    def export_folder(self, value: str) -> None:
+        self.store.setValue("export/folder", str(value))
 
     # window -------------------------------------------------------------------------
     def geometry(self, key: str) -> QByteArray | None:

@@ -2,7 +2,9 @@
 
 Decoding uses ``QImageReader`` with ``setAutoTransform(True)`` (EXIF orientation) and
 ``setScaledSize`` (JPEGs decode at reduced size, which is fast), with Pillow as the
-fallback for formats Qt lacks (HEIC). Every request carries the loader's generation
+fallback for formats Qt lacks (HEIC/HEIF through pillow-heif, AVIF) and for PNG and WebP
+files whose EXIF orientation Qt ignores. Animated GIF/WebP and multi-page TIFF show their
+first frame, as the engine fingerprints it. Every request carries the loader's generation
 id; results of an older generation are dropped, and queued work of an older generation
 is cancelled, so scrolling through 10,000 groups never backs up the pool.
 """
@@ -29,8 +31,34 @@ def _fit(size: QSize, side: int) -> QSize:
     return size.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio)
 
 
+QT_IGNORES_EXIF_ORIENTATION = (b"png", b"webp")
+
+
+def _exif_orientation(path: str) -> int:
+    """The EXIF orientation of a PNG or WebP, read from the header without decoding."""
+    from PIL import Image
+
+    from dupeviewer.core.decode import open_image
+
+    try:
+        with open_image(path) as opened:
+            raw = opened.info.get("exif")
+            if not raw:
+                return 1
+            exif = Image.Exif()
+            exif.load(raw)
+            value = exif.get(0x0112, 1)
+    except Exception as exc:  # noqa: BLE001 - no orientation is the safe answer
+        log.debug("no EXIF orientation for %s: %s", path, exc)
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
 def read_with_qt(path: str, side: int) -> QImage:
     reader = QImageReader(path)
+    if bytes(reader.format().data()) in QT_IGNORES_EXIF_ORIENTATION \
+            and _exif_orientation(path) != 1:
+        raise OSError("EXIF orientation that Qt does not apply to this format")
     reader.setAutoTransform(True)
     reader.setAllocationLimit(1024)  # MB: refuse decompression bombs
     size = reader.size()

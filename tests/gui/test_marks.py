@@ -36,7 +36,8 @@ def test_suggested_plan_marks_exact_copies_but_not_near_ones(
     assert len(window.review.marked(exact)) == 2
     assert window.review.marked(near) == set()
     assert window.commands.trash.isEnabled()
-    assert window.commands.trash.text().startswith("Move 2 Files (")
+    assert window.commands.trash.text().startswith("&Move 2 Files (")
+    assert window.commands.trash_button.text().startswith("Move 2 Files (")
 
 
 def test_setting_premarks_near_groups(qtbot: QtBot, window: MainWindow,
