@@ -64,6 +64,21 @@ def _libheif() -> str | None:
         return None
 
 
+def _x265() -> str | None:
+    """The x265 encoder version bundled in the pillow-heif wheel, if there is one."""
+    try:
+        import re
+
+        import pillow_heif
+
+        encoder = str(pillow_heif.libheif_info().get("encoders", {}).get("x265", ""))
+    except Exception as exc:  # noqa: BLE001 - a missing plug-in only hides a version
+        log.debug("no x265 version: %s", exc)
+        return None
+    match = re.search(r"\((\d+(?:\.\d+)*)", encoder)
+    return match.group(1) if match else None
+
+
 LIBRARIES: tuple[Library, ...] = (
     Library("Qt", "LGPL-3.0-only", qVersion, "https://www.qt.io/"),
     Library("PySide6 (Qt for Python)", "LGPL-3.0-only",
@@ -78,7 +93,7 @@ LIBRARIES: tuple[Library, ...] = (
             "https://github.com/bigcat88/pillow_heif"),
     Library("libheif, libde265 (in pillow-heif)", "LGPL-3.0-only", _libheif,
             "https://github.com/strukturag/libheif"),
-    Library("x265 (in pillow-heif)", "GPL-2.0-or-later", lambda: None,
+    Library("x265 (in pillow-heif)", "GPL-2.0-or-later", _x265,
             "https://bitbucket.org/multicoreware/x265_git"),
     Library("NumPy", "BSD-3-Clause", _dist("numpy"), "https://numpy.org/"),
     Library("SciPy", "BSD-3-Clause", _dist("scipy"), "https://scipy.org/"),
@@ -136,7 +151,7 @@ class AboutDialog(QDialog):
             "<h2>dupeviewer {version}</h2>"
             "<p>Finds duplicate and near-duplicate photos, shows the copies side by side and "
             "moves only the copies you choose to the Trash.</p>"
-            "<p>Free software under the {licence} licence. "
+            "<p>Free software under the {licence} licence.<br>"
             "<a href=\"{url}\">{url}</a></p>").format(
                 version=__version__, licence=LICENCE, url=HOMEPAGE))
         self.title.setWordWrap(True)
@@ -146,9 +161,12 @@ class AboutDialog(QDialog):
             version=__version__))
         header.addWidget(self.title, 1)
         layout.addLayout(header)
-        layout.addWidget(QLabel(self.tr(
+        keys = QLabel(self.tr(
             "Keys: Up/Down or J/K between groups, Left/Right between copies, Space marks, "
-            "Enter compares, Delete moves the marked files to the Trash.")))
+            "Enter compares, Delete moves the marked files to the Trash."))
+        keys.setWordWrap(True)
+        layout.addWidget(keys)
+        layout.addSpacing(6)
         caption = QLabel(self.tr("dupeviewer is built on these libraries (versions "
                                  "installed now):"))
         layout.addWidget(caption)
@@ -162,8 +180,9 @@ class AboutDialog(QDialog):
             self.libraries.addTopLevelItem(item)
         for column in range(3):
             self.libraries.resizeColumnToContents(column)
-        self.libraries.setMinimumHeight(
-            self.libraries.sizeHintForRow(0) * (len(LIBRARIES) + 1) + 8)
+        rows = self.libraries.sizeHintForRow(0) * len(LIBRARIES)
+        self.libraries.setMinimumHeight(rows + self.libraries.header().sizeHint().height() + 6)
+        self.libraries.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         caption.setBuddy(self.libraries)
         layout.addWidget(self.libraries, 1)
         layout.addWidget(QLabel(self.tr(
@@ -176,7 +195,8 @@ class AboutDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_details)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(620, 560)
+        self.setMinimumWidth(600)
+        self.adjustSize()
 
     def copy_details(self) -> None:
         QGuiApplication.clipboard().setText(details())

@@ -33,7 +33,7 @@ def rules(tr: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
         ("size", tr("&Largest File")),
         ("oldest", tr("&Oldest Date Taken")),
         ("newest", tr("&Newest Date Taken")),
-        ("quality", tr("Best JPEG &Quality")),
+        ("quality", tr("Best &Quality")),
     )
 
 
@@ -120,6 +120,10 @@ def build_actions(window: QMainWindow) -> Actions:
                                                "{label} and mark the others").format(
                                                    label=label.replace("&", "").lower()))
                for rule, label in rules(tr)}
+    keep_by["quality"].setStatusTip(tr("In every group keep the copy of the best quality "
+                                      "(a lossless file first, then the highest JPEG "
+                                      "quality) and mark the others"))
+    keep_by["quality"].setToolTip(keep_by["quality"].statusTip())
     keep_in_folder = QMenu(tr("In &Folder"), window)
     keep_in_folder.setToolTipsVisible(True)
 

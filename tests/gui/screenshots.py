@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 
 def _wait(ms: int) -> None:
@@ -102,6 +102,19 @@ def main(out: Path) -> None:
     _wait(1500)
     _save(compare, out / "compare.png")  # type: ignore[arg-type]
     compare.reject()  # type: ignore[union-attr]
+
+    window.about()
+    _wait(300)
+    _save(window.about_dialog, out / "about.png")
+    window.about_dialog.reject()
+    for title in ("File", "Marks", "Help"):
+        menu = next(a.menu() for a in window.menuBar().actions()
+                    if a.text().replace("&", "") == title)
+        assert isinstance(menu, QMenu)
+        menu.popup(window.mapToGlobal(window.rect().topLeft()))
+        _wait(200)
+        _save(menu, out / f"menu-{title.lower()}.png")
+        menu.hide()
     window.close()
     del app
 

@@ -107,10 +107,14 @@ def test_a_file_changed_after_the_scan_is_refused_and_kept(
 
 def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
                                       simple_library: Library3, trash_dir: Path) -> None:
+    assert not window.commands.undo.isEnabled()  # a fresh profile: nothing to undo
     scan(qtbot, window, simple_library.root)
+    assert not window.commands.undo.isEnabled()
     marked = [window.review.groups[g].members[m].path for g, m in window.review.selection.items()]
     _accept(qtbot, window, _confirm(qtbot, window))
     assert not any(os.path.exists(p) for p in marked)
+    assert window.commands.undo.isEnabled()
+    assert "2 files" in window.commands.undo.statusTip()
     with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):  # rescan after undo
         window.commands.undo.trigger()
     wait_idle(qtbot, window)
@@ -118,3 +122,4 @@ def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
     assert list((trash_dir / "files").iterdir()) == []
     assert "Restored 2 files" in window.ops.problems_dialog.text()  # type: ignore[union-attr]
     assert len(window.review) == 2  # the restored copies are back in their groups
+    assert not window.commands.undo.isEnabled()  # undone: nothing left to undo

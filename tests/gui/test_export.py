@@ -1,0 +1,132 @@
+"""File > Export: results as JSON and CSV (the ``--json`` schema) and the marked files as a
+plain path list, one per line or NUL-separated."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from dupeviewer import report
+from dupeviewer.gui import export
+from dupeviewer.gui.main_window import MainWindow
+from tests.gui.conftest import Library3, scan
+
+
+def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> list[str]:
+    """Answer the next save dialogs with ``path`` and the filter ``chosen``."""
+    filters: list[str] = []
+
+    def ask(parent: object, title: str, start: str, names: str, selected: str) -> tuple:
+        filters.extend(names.split(";;"))
+        return str(path), chosen or selected
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    return filters
+
+
+def _marked(window: MainWindow) -> list[str]:
+    return [path for path, _size in window.review.marked_files()]
+
+
+def test_results_export_as_json_with_the_command_line_schema(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not window.commands.export_json.isEnabled()  # nothing scanned yet
+    scan(qtbot, window, simple_library.root)
+    assert window.commands.export_json.isEnabled()
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "groups"  # no suffix: .json is added
+    _save_as(monkeypatch, target)
+    window.commands.export_json.trigger()
+    data = json.loads((tmp_path / "out" / "groups.json").read_text(encoding="utf-8"))
+    result = window.review.result
+    assert result is not None
+    assert data == json.loads(report.to_json(result))  # exactly what --json writes
+    assert data["version"] == 1 and len(data["groups"]) == 2
+    files = {f["path"] for g in data["groups"] for f in g["files"]}
+    assert files == {str(p) for p in [*simple_library.exact, *simple_library.near]}
+    assert window.settings.export_folder == str(tmp_path / "out")
+    assert "Saved 2 groups" in window.statusBar().currentMessage()
+
+
+def test_results_export_as_csv_one_row_per_copy(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scan(qtbot, window, simple_library.root)
+    _save_as(monkeypatch, tmp_path / "groups.csv")
+    window.commands.export_csv.trigger()
+    content = (tmp_path / "groups.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert list(rows[0]) == report.CSV_FIELDS
+    assert len(rows) == 5  # 3 exact copies + a near pair
+    assert sum(r["keep"] == "yes" for r in rows) == 2
+    assert {r["camera"] for r in rows if r["path"].endswith("a.jpg")} == {"TestCam"}
+    assert all(r["quality"].isdigit() for r in rows)
+
+
+def test_export_follows_the_groups_after_trashing(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    window.review.remove_paths([str(simple_library.exact[1]), str(simple_library.exact[2])])
+    current = export.current_result(window.review)
+    assert current is not None and len(current.groups) == 1
+    assert current.stats.groups == 1
+    assert current.stats.reclaimable_bytes == current.groups[0].reclaimable
+
+
+def test_marked_files_export_one_path_per_line(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scan(qtbot, window, simple_library.root)
+    marked = _marked(window)
+    assert len(marked) == 2 and window.commands.export_paths.isEnabled()
+    filters = _save_as(monkeypatch, tmp_path / "marked.txt")
+    window.commands.export_paths.trigger()
+    assert filters == [export.LINES_FILTER, export.NUL_FILTER]
+    data = (tmp_path / "marked.txt").read_bytes()
+    assert data.endswith(b"\n") and b"'" not in data and b'"' not in data
+    assert data.decode().splitlines() == marked  # plain paths, no quoting
+    window.review.unmark_all()
+    assert not window.commands.export_paths.isEnabled()
+
+
+def test_marked_files_export_nul_separated(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, simple_library: Library3,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = simple_library.root / "line\nbreak.jpg"  # legal on POSIX, breaks a line list
+    shutil.copy2(simple_library.exact[0], odd)
+    scan(qtbot, window, simple_library.root)
+    g = next(g for g, group in enumerate(window.review.groups)
+             if any(m.path == str(odd) for m in group.members))
+    m = next(m for m, member in enumerate(window.review.groups[g].members)
+             if member.path == str(odd))
+    if window.review.groups[g].keeper == m:
+        window.review.keep_by("size")  # any rule that keeps another copy
+    window.review.set_mark(g, m, True)
+    marked = _marked(window)
+    assert str(odd) in marked
+
+    _save_as(monkeypatch, tmp_path / "refused.txt", export.LINES_FILTER)
+    assert export.export_marked_paths(window) is False
+    assert not (tmp_path / "refused.txt").exists()  # a line list would be ambiguous
+
+    _save_as(monkeypatch, tmp_path / "marked.lst", export.NUL_FILTER)
+    assert export.export_marked_paths(window) is True
+    data = (tmp_path / "marked.lst").read_bytes()
+    assert data.endswith(b"\0")
+    assert data[:-1].split(b"\0") == [p.encode() for p in marked]
+
+
+def test_path_list_keeps_undecodable_bytes() -> None:
+    name = b"/photos/caf\xe9.jpg".decode("utf-8", "surrogateescape")
+    assert report.path_list([name, "/a b.jpg"]) == b"/photos/caf\xe9.jpg\n/a b.jpg\n"
+    with pytest.raises(ValueError):
+        report.path_list(["/a\nb.jpg"])
+    assert report.path_list(["/a\nb.jpg"], nul=True) == b"/a\nb.jpg\0"
