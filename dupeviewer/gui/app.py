@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -119,6 +120,16 @@ def remove_demo(folder: Path, window: MainWindow) -> bool:
     return not folder.exists()
 
 
+DEMO_NAME = "Demo Photos"
+
+
+def make_demo(folder: Path) -> Path:
+    """The demo library in ``folder``/Demo Photos, so the cards say "Demo Photos/Camera"."""
+    from dupeviewer.demo import make_demo_library
+
+    return make_demo_library(folder / QCoreApplication.translate("app", DEMO_NAME))
+
+
 def run(folders: list[str], demo: bool = False) -> int:
     """Open the window; scan ``folders`` at once (or a generated demo library)."""
     from dupeviewer.gui.main_window import MainWindow
@@ -130,11 +141,10 @@ def run(folders: list[str], demo: bool = False) -> int:
     app.installEventFilter(opener)
     demo_folder: Path | None = None
     if demo:
-        from dupeviewer.demo import make_demo_library
-
-        demo_folder = make_demo_library()
-        window.set_demo(str(demo_folder))
-        folders = [*folders, str(demo_folder)]
+        demo_folder = Path(tempfile.mkdtemp(prefix="dupeviewer-demo-"))
+        library = make_demo(demo_folder)
+        window.set_demo(str(library))
+        folders = [*folders, str(library)]
     window.show()
     if folders:
         QTimer.singleShot(0, window, lambda: window.scan_folders(folders))

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.demo_folder = ""
         self.demo_label = QLabel()
         self.demo_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.demo_label.setContentsMargins(0, 0, 16, 0)
         self.demo_label.hide()
         self.statusBar().insertPermanentWidget(0, self.demo_label)
         self.setTabOrder(self.folders.tree, self.groups.sort)

@@ -23,7 +23,10 @@ def taken(iso: str | None) -> str:
     stamp = QDateTime.fromString(iso[:19], "yyyy-MM-ddTHH:mm:ss")
     if not stamp.isValid():
         return iso
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no locale set (LANG=C): ISO, not "13 05 2024"
+        return stamp.toString("yyyy-MM-dd HH:mm")
+    return locale.toString(stamp, QLocale.FormatType.ShortFormat)
 
 
 def duration(seconds: float) -> str:

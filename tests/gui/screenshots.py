@@ -35,12 +35,16 @@ def _save(widget: QWidget, path: Path) -> None:
 
 
 def _add_resized_copy(source: Path, target: Path) -> None:
-    """A smaller copy sent from a phone, so the main screenshot shows differences."""
+    """A smaller, more compressed copy sent from a phone (which recorded where it was), so
+    the main screenshot shows differences."""
     from PIL import Image
 
     with Image.open(source) as image:
-        exif = image.info.get("exif", b"")
+        exif = image.getexif()
         small = image.resize((image.width * 2 // 3, image.height * 2 // 3))
+    exif[0x0110] = "Pixel 7"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0)})
     small.save(target, quality=80, exif=exif)
 
 

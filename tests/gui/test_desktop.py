@@ -147,6 +147,7 @@ def test_demo_session(qtbot: QtBot, settings: Settings,
                         timeout=SCAN_TIMEOUT_MS)
         demo = Path(window.demo_folder)
         assert demo.is_dir() and window.folders.folders() == [str(demo)]
+        assert demo.name == "Demo Photos" and demo.parent.name.startswith("dupeviewer-demo-")
         assert len(window.review) >= 5
         assert "Demo" in window.windowTitle()
         assert str(demo) in window.demo_label.text() and window.demo_label.isVisible()
@@ -159,7 +160,7 @@ def test_demo_session(qtbot: QtBot, settings: Settings,
     assert gui_app.run([], demo=True) == 0
     window = made[0]
     qtbot.addWidget(window)
-    assert not Path(window.demo_folder).exists()  # removed at exit
+    assert not Path(window.demo_folder).parent.exists()  # removed at exit
     assert settings.folders == [str(mine)]  # the user's list is untouched
 
 
@@ -311,3 +312,22 @@ def test_tab_moves_from_the_groups_to_the_cards(
     qtbot.waitUntil(lambda: window.groups.view.hasFocus())
     qtbot.keyClick(window.groups.view, Qt.Key.Key_Tab)
     assert window.cards.view.hasFocus()
+
+
+def test_sizes_and_dates_follow_the_locale() -> None:
+    from PySide6.QtCore import QLocale
+
+    from dupeviewer.gui import text
+
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+        assert text.data_size(217_900) == "217,9 kB"
+        assert text.taken("2024-05-13T20:09:00").startswith("13.05.")
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        assert text.data_size(1_500_000) == "1.5 MB"
+        assert text.taken("2024-05-13T20:09:00").startswith("5/13/")
+        QLocale.setDefault(QLocale.c())
+        assert text.taken("2024-05-13T20:09:00") == "2024-05-13 20:09"
+    finally:
+        QLocale.setDefault(before)
