@@ -209,6 +209,9 @@ def _journal_digest(info: ImageInfo) -> str | None:
     size collided with another's, so read the file now when it is missing."""
     if info.byte_digest:
         return info.byte_digest
+    if _unchanged(info) is not None:
+        return None  # not the scanned file any more (verify refuses it); opening a FIFO
+        # that took its place would block for ever
     try:
         return byte_digest(info.path)
     except OSError:
