@@ -148,6 +148,9 @@ def verify(request: Request) -> str | None:
             expected = survivor.pixel_digest
             if expected is None or pixel_digest(victim.path) != expected:
                 return "not trashed: its pixels no longer match the kept copy"
+            if pixel_digest(survivor.path) != expected:  # rewritten in place, mtime restored
+                return (f"not trashed: the kept copy {survivor.path!r} no longer has the "
+                        "pixels it had at the scan")
     except Exception as exc:
         return f"not trashed: could not re-check it ({reason_for(exc)})"
     return None
