@@ -121,6 +121,12 @@ def jpeg_quality(image: Image.Image) -> int | None:
 def read_metadata(image: Image.Image) -> Metadata:
     """Format, upright size and EXIF facts; malformed EXIF is ignored, not fatal."""
     orientation, taken, camera, gps = 1, None, None, False
+    if image.format == "TIFF":
+        # Pillow turns TIFFs upright itself while loading and then drops the tag; load
+        # first so the orientation is not applied twice.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
     try:
         exif = image.getexif()
         value = exif.get(0x0112, 1)

@@ -32,12 +32,23 @@ def _date_key(info: ImageInfo, newest: bool = False) -> str:
     return info.taken
 
 
+LOSSLESS = frozenset({"PNG", "BMP", "DIB", "TIFF"})
+
+
+def quality_score(info: ImageInfo) -> int:
+    """Lossless files beat every JPEG; a JPEG scores its estimated quality; lossy formats
+    whose quality cannot be read (WebP, HEIC, AVIF, GIF) come last."""
+    if info.format in LOSSLESS:
+        return 101
+    return info.quality if info.quality is not None else 0
+
+
 RANK: dict[str, Callable[[ImageInfo], object]] = {
     "resolution": lambda i: -i.pixels,
     "size": lambda i: -i.size,
     "oldest": lambda i: _date_key(i),
     "newest": lambda i: _date_key(i, newest=True),
-    "quality": lambda i: -(i.quality if i.quality is not None else 101),
+    "quality": lambda i: -quality_score(i),
 }
 
 

@@ -75,3 +75,38 @@ def test_gps_flag(library: Path, cache_file: Path) -> None:
     infos = {Path(i.path).name: i for i in
              scan([library], Options(cache_path=cache_file, workers=0)).images}
     assert infos["gps.jpg"].gps is True and infos["nogps.jpg"].gps is False
+
+
+def test_tiff_orientation_is_applied_once(library: Path, cache_file: Path) -> None:
+    upright = photo_like(63, SIZE)
+    upright.transpose(Image.Transpose.ROTATE_90).save(library / "turned.tif",
+                                                      exif=exif_with(orientation=6))
+    upright.save(library / "upright.png")
+    result = scan([library], Options(cache_path=cache_file, workers=0))
+    infos = {Path(i.path).name: i for i in result.images}
+    assert (infos["turned.tif"].width, infos["turned.tif"].height) == SIZE
+    (group,) = result.groups
+    assert group.kind == "pixels"
+
+
+def test_quality_rule_ranks_lossless_then_jpeg_quality_then_unknown(
+        library: Path, cache_file: Path) -> None:
+    from dupeviewer.core.policy import Selection
+
+    picture = photo_like(64, SIZE)
+    picture.save(library / "a_q70.jpg", quality=70)
+    picture.save(library / "b_q95.jpg", quality=95)
+    picture.save(library / "c.webp", quality=60)
+    result = scan([library], Options(cache_path=cache_file, workers=0))
+    selection = Selection(result.groups)
+    selection.keep_by("quality")
+    (group,) = result.groups
+    kept = [m.path for i, m in enumerate(group.members) if i not in selection.marked[0]]
+    assert [Path(p).name for p in kept] == ["b_q95.jpg"]
+    picture.save(library / "d.png")
+    result = scan([library], Options(cache_path=cache_file, workers=0))
+    selection = Selection(result.groups)
+    selection.keep_by("quality")
+    group = result.groups[0]
+    kept = [m.path for i, m in enumerate(group.members) if i not in selection.marked[0]]
+    assert [Path(p).name for p in kept] == ["d.png"]
