@@ -30,20 +30,12 @@ SHUTDOWN_WAIT_MS = 5000
 
 
 def pending_undo() -> int:
-    """How many files "Undo Last Trash" would restore now (0: nothing to undo).
-
-    Asks the engine's journal; ``core.undo.pending`` is the public call, with the journal
-    read directly as a stopgap where that call is not there yet."""
+    """How many files "Undo Last Trash" would restore now (0: nothing to undo)."""
     from dupeviewer.core import undo
 
     try:
-        pending = getattr(undo, "pending", None)
-        if pending is not None:
-            return int(pending())
-        from dupeviewer.core.journal import Journal, default_journal_path
-
-        return len(undo._last_batch(Journal(default_journal_path()))[1])
-    except Exception as exc:  # noqa: BLE001 - an unreadable journal means nothing to undo
+        return undo.pending()
+    except OSError as exc:  # an unreadable journal means nothing to undo
         log.warning("cannot read the trash journal: %s", exc)
         return 0
 
