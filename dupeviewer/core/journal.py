@@ -90,11 +90,46 @@ def _info_path(text: str) -> str | None:
     return None
 
 
+def _send2trash_names(trash: Path, name: str) -> list[str]:
+    """The names send2trash may have given ``name`` in ``trash``: ``name``, then
+    ``stem 1.ext``, ``stem 2.ext``... up to the first slot it would have found free."""
+    stem, ext = os.path.splitext(name)
+    names = []
+    for number in range(10_000):
+        candidate = name if number == 0 else f"{stem} {number}{ext}"
+        try:
+            taken = (os.path.lexists(trash / "info" / f"{candidate}.trashinfo")
+                     or os.path.lexists(trash / "files" / candidate))
+        except (OSError, ValueError):
+            break
+        if not taken:
+            break
+        names.append(f"{candidate}.trashinfo")
+    return names
+
+
+def _newest_match(trash: Path, info_names: list[str], expected: set[str],
+                  best: tuple[float, str] | None) -> tuple[float, str] | None:
+    for info_name in info_names:
+        info = trash / "info" / info_name
+        try:
+            text = info.read_text(encoding="utf-8", errors="surrogateescape")
+            mtime = info.stat().st_mtime
+        except OSError:
+            continue
+        if _info_path(text) in expected and (best is None or mtime >= best[0]):
+            best = (mtime, str(trash / "files" / info_name[: -len(".trashinfo")]))
+    return best
+
+
 def locate_in_trash(path: str) -> str | None:
-    """Where send2trash put ``path`` (the newest matching .trashinfo), or None."""
+    """Where send2trash put ``path`` (the newest matching .trashinfo), or None.
+
+    The names send2trash uses are tried first, so a trash holding thousands of files is
+    not listed once per trashed file; other naming schemes (gio) fall back to a listing."""
     absolute = os.path.abspath(path)
     name = os.path.basename(absolute)
-    stem, ext = os.path.splitext(name)
+    stem = os.path.splitext(name)[0]
     best: tuple[float, str] | None = None
     for trash, top in trash_roots(absolute):
         info_dir = trash / "info"
@@ -103,21 +138,16 @@ def locate_in_trash(path: str) -> str | None:
         expected = {absolute}
         if top is not None:
             expected.add(os.path.relpath(absolute, top))
-        try:
-            candidates = [e for e in os.scandir(info_dir)
-                          if e.name.startswith(stem) and e.name.endswith(".trashinfo")]
-        except OSError:
-            continue
-        for entry in candidates:
+        found = _newest_match(trash, _send2trash_names(trash, name), expected, None)
+        if found is None:
             try:
-                text = Path(entry.path).read_text(encoding="utf-8", errors="surrogateescape")
-                mtime = entry.stat().st_mtime
+                listed = [e.name for e in os.scandir(info_dir)
+                          if e.name.startswith(stem) and e.name.endswith(".trashinfo")]
             except OSError:
                 continue
-            if _info_path(text) in expected and (best is None or mtime >= best[0]):
-                stored = trash / "files" / entry.name[: -len(".trashinfo")]
-                best = (mtime, str(stored))
-    del ext
+            found = _newest_match(trash, listed, expected, None)
+        if found is not None and (best is None or found[0] >= best[0]):
+            best = found
     return best[1] if best else None
 
 
