@@ -408,6 +408,41 @@ def _trashed_pair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     return folder / "copy.png", folder / "keep.png", journal
 
 
+def test_same_name_from_several_folders_is_located_and_restored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """send2trash names the second 'photo.png' 'photo 1.png' and so on; the journal must
+    record each file's own place, even with an older unrelated 'photo.png' in the trash."""
+    trash_dir = use_temporary_trash(monkeypatch, tmp_path / "home")
+    older = tmp_path / "older" / "photo.png"
+    older.parent.mkdir()
+    older.write_bytes(encode(3, "png"))
+    from send2trash import plat_other
+
+    plat_other.send2trash(str(older))
+    data = encode(2, "png")
+    for folder in ("a", "b", "c", "d"):
+        (tmp_path / "lib" / folder).mkdir(parents=True)
+        (tmp_path / "lib" / folder / "photo.png").write_bytes(data)
+    result = scan([tmp_path / "lib"], Options(workers=0, use_cache=False))
+    selection = Selection(result.groups)
+    journal = tmp_path / "journal.jsonl"
+    report = trash(plan(result.groups, selection.marked), journal=Journal(journal))
+    assert len(report.trashed) == 3 and not report.failed
+    places = [o.trashed_to for o in report.trashed]
+    assert len(set(places)) == 3 and all(places)
+    for outcome in report.trashed:
+        info = trash_dir / "info" / (os.path.basename(outcome.trashed_to) + ".trashinfo")
+        assert f"Path={outcome.path}" in info.read_text()
+    assert digest(trash_dir / "files" / "photo.png") == digest_bytes(encode(3, "png"))
+    undone = undo_last(journal)
+    assert sorted(undone.restored) == sorted(o.path for o in report.trashed)
+    assert (trash_dir / "files" / "photo.png").exists()  # the older one stays in the trash
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def test_undo_refuses_to_overwrite_a_new_file(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     victim, _, journal = _trashed_pair(tmp_path, monkeypatch)
