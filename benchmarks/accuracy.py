@@ -111,8 +111,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--engine-arg", action="append", default=[],
                     help="extra argument for the CLI (repeatable)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of text")
-    ap.add_argument("--brief", action="store_true",
-                    help="per-kind tables for the default runs only")
+    ap.add_argument("--all-details", action="store_true",
+                    help="per-kind tables and error lists for the sweep runs too "
+                         "(default: for the default-threshold runs only)")
     ap.add_argument("-v", "--verbose", action="store_true")
     return ap.parse_args(argv)
 
@@ -211,7 +212,7 @@ def _main(args: argparse.Namespace, work: Path) -> int:
            f"{'MET' if ok else 'NOT MET'})", ""]
     n_default = len(modes)
     for i, ev in enumerate(runs):
-        out += report.run_text(ev, entries, hs, detail=(i < n_default or not args.brief),
+        out += report.run_text(ev, entries, hs, detail=(i < n_default or args.all_details),
                                default=effective_default)
         out.append("")
     out += report.sweep_text(runs, baseline, effective_default)

@@ -12,6 +12,16 @@ Roles:
   rotation  rotated / mirrored pixels: same label, expected only with ``--rotations``
   negative  a hard negative with a label of its own (halves, recolourings, portrait crops,
             synthetic gradients, shipped dark variants)
+
+Ground-truth decisions for the files the packages ship:
+  * plasma ``WxH`` names that are symlinks to one file are ignored (same file, not a copy);
+  * ``screenshot.*`` thumbnails are positives: ``thumb`` when the aspect matches the master,
+    ``thumb-reframed`` when it differs by up to 15% (a 16:10 rendering of a 16:9 design);
+  * portrait versions (aspect ~0.56 against 1.78) show a third of the design, or re-lay it
+    out: hard negatives (``portrait``). The one that is the whole design turned by 90
+    degrees (Shell) is a rotated copy (``portrait-rot``), expected only with --rotations;
+  * ``images_dark/`` versions and GNOME ``-l``/``-d`` pairs are recolourings: own labels;
+  * halves of a flat or periodic design (GNOME vnc, symbolic) look identical: not made.
 """
 
 from __future__ import annotations
@@ -27,14 +37,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
-
 import variants as V
+from PIL import Image
 from realphotos import Design
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 6
+SCHEMA = 7
 POSITIVE_KINDS = ("copy", "exif", "resize50", "resize25", "jpeg60", "convert", "bright10",
                   "crop5", "watermark", "gray", "exif-orient", "thumb", "thumb-reframed")
 ROTATION_KINDS = ("rot90", "rot180", "rot270", "mirror", "portrait-rot")
@@ -158,8 +167,8 @@ def _build_design(design: Design, root: Path, max_mpix: float) -> list[Entry]:
         add(kind, V.save_as(img.transpose(tr), fmt, at(kind)), "rotation")
 
     left, right = V.halves(img)
-    if left.size != right.size or left.tobytes() != right.tobytes():  # a periodic tile's
-        # halves can be the very same pixels: then they are not a negative pair
+    if not V.look_alike(left, right):  # a flat or periodic tile's halves can be the very
+        # same picture: then they are not a negative pair
         add("half-left", V.save_as(left, fmt, at("half-left")), "negative",
             design.name + "#left")
         add("half-right", V.save_as(right, fmt, at("half-right")), "negative",

@@ -12,6 +12,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import imagehash
 import numpy as np
@@ -74,12 +75,12 @@ def _one(path: str) -> tuple[str, list[object] | str]:
         return path, f"{type(exc).__name__}: {exc}"
 
 
-def _hashes(res: list[object]) -> Hashes:
+def _hashes(res: list[Any]) -> Hashes:
     ph, dh, chroma, grey, eng = res
     e = None
     if isinstance(eng, list):
         e = (int(eng[0]), int(eng[1]), bytes.fromhex(str(eng[2])), bool(eng[3]))
-    return Hashes(int(ph), int(dh), tuple(chroma), bool(grey), e)  # type: ignore[arg-type]
+    return Hashes(int(ph), int(dh), tuple(int(c) for c in chroma), bool(grey), e)
 
 
 def compute(root: Path, rels: list[str], cache: Path | None = None,

@@ -84,9 +84,9 @@ def distance_table(entries: dict[str, Entry], hs: dict[str, H.Hashes]) -> list[s
                  f"and the smallest dHash among those with pHash <= 16 ({src}; "
                  f"{'pictures the engine flags low-detail left out' if eng else 'all pictures'})")
     for cat in M.CATEGORIES:
-        ds = near_neg.get(cat, [])
-        counts = "/".join(str(sum(1 for d in ds if d[0] <= t)) for t in (4, 6, 8, 10, 12, 14, 16))
-        mind = min((d[1] for d in ds), default=None)
+        neg = near_neg.get(cat, [])
+        counts = "/".join(str(sum(1 for d in neg if d[0] <= t)) for t in (4, 6, 8, 10, 12, 14, 16))
+        mind = min((d[1] for d in neg), default=None)
         lines.append(f"  {cat:32} {counts:>28}   min dHash {mind if mind is not None else '-'}")
     return lines
 

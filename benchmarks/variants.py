@@ -171,6 +171,13 @@ def halves(img: Image.Image) -> tuple[Image.Image, Image.Image]:
     return img.crop((0, 0, w // 2, h)), img.crop((w // 2, 0, w, h))
 
 
+def look_alike(a: Image.Image, b: Image.Image, limit: float = 3.0) -> bool:
+    """Mean absolute RGB difference of 64x64 reductions below ``limit`` (0-255 scale)."""
+    small = [np.asarray(x.convert("RGB").resize((64, 64), Image.Resampling.BOX), np.float32)
+             for x in (a, b)]
+    return float(np.abs(small[0] - small[1]).mean()) < limit
+
+
 def colourfulness(img: Image.Image) -> float:
     """Mean HSV saturation (0..1) of a small thumbnail: ~0 for grey pictures."""
     if img.mode == "L":
