@@ -87,7 +87,8 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
         return Skipped(file.path, str(exc))
     except (OSError, EOFError) as exc:
         text = str(exc)
-        if isinstance(exc, EOFError) or "truncated" in text.lower() or "image file is" in text:
+        if (isinstance(exc, EOFError) or "truncated" in text.lower() or "image file is" in text
+                or "cannot load this image" in text):  # header, but no picture data
             return Skipped(file.path, f"damaged or truncated image ({text})")
         return Skipped(file.path, reason_for(exc) if exc.errno else f"cannot decode: {text}")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
