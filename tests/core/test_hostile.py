@@ -175,6 +175,8 @@ def build_corpus(root: Path) -> list[Expect]:
     jpeg, png = photo(), photo("PNG")
     bad("truncated.jpg", jpeg[: len(jpeg) // 2], r"damaged or truncated")
     bad("truncated.png", png[: len(png) // 2], r"damaged or truncated")
+    bad("header-only.jpg", jpeg[: jpeg.index(b"\xff\xda")], r"damaged or truncated")
+    bad("cut-at-20-bytes.jpg", jpeg[:20], r"damaged or truncated|not a supported image")
     bad("zero.jpg", b"", r"not a supported image")
     bad("zero.png", b"", r"not a supported image")
     bad("notes.jpg", b"shopping list: milk, eggs\n" * 20, r"not a supported image")
