@@ -16,7 +16,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from dupeviewer.core.cancel import CancelToken
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 POLL_SECONDS = 0.1
+STARTUP_SECONDS = 120.0
+"""A worker not started after this long (plus the per-task timeout) is given up on."""
 
 
 def default_workers() -> int:
@@ -37,6 +39,10 @@ def default_workers() -> int:
 
 def _worker_main(conn: mpc.Connection, func: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    try:
+        conn.send((None, None))  # started: the interpreter's start-up is not the task's time
+    except (EOFError, OSError):
+        return
     while True:
         try:
             message = conn.recv()
@@ -58,6 +64,8 @@ class _Slot(Generic[T]):
     conn: mpc.Connection
     index: int | None = None
     started: float = 0.0
+    ready: bool = False
+    spawned: float = field(default_factory=time.monotonic)
 
 
 class WorkerPool(Generic[T, R]):
@@ -131,13 +139,17 @@ class WorkerPool(Generic[T, R]):
                 except (EOFError, OSError):
                     self._replace(position, tasks, on_result, "the decoder crashed on this file")
                     continue
+                if got is None:  # the worker has started: its task's clock starts now
+                    slot.ready, slot.started = True, now
+                    continue
                 slot.index = None
                 if isinstance(result, Exception):
                     result = self.on_failure(tasks[got], f"{type(result).__name__}: {result}")
                 on_result(got, result)
             elif slot.process.sentinel in ready:
                 self._replace(position, tasks, on_result, "the decoder crashed on this file")
-            elif now - slot.started > self.timeout:
+            elif (now - slot.started > self.timeout if slot.ready
+                  else now - slot.spawned > self.timeout + STARTUP_SECONDS):
                 log.warning("worker stuck on task %d for %.0fs; killing it", index, self.timeout)
                 self._replace(position, tasks, on_result,
                               f"decoding took longer than {self.timeout:g} s")
