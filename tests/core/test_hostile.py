@@ -490,3 +490,22 @@ def test_hang_costs_only_its_own_time() -> None:
     pool.run(tasks, lambda i, v: order.append(i), CancelToken())
     assert sorted(order) == list(range(8))
     assert order[-1] == 0, "the stuck task should finish (time out) last"
+
+
+@pytest.mark.timeout(120)
+def test_worker_start_up_does_not_count_against_the_timeout() -> None:
+    """Starting a worker (interpreter, imports: about half a second) is not decoding time.
+
+    With a timeout shorter than a worker's start-up, the first task of every fresh worker
+    used to time out, its replacement's first task too, and so on: every file skipped.
+    Now only the two tasks that really hang fail."""
+    timeout = 0.2
+    hang = functools.partial(time.sleep, 600)
+    tasks: list[object] = [hang, *GOOD[1:6], hang, *GOOD[7:10]]
+    results: dict[int, object] = {}
+    pool: WorkerPool[object, object] = WorkerPool(operator.call, _failed, workers=2,
+                                                  timeout=timeout)
+    pool.run(tasks, lambda i, v: results.__setitem__(i, v), CancelToken())
+    failed = sorted(i for i, v in results.items() if isinstance(v, tuple))
+    assert failed == [0, 6], results
+    assert all(results[i] == i * 10 for i in range(len(tasks)) if i not in (0, 6))
