@@ -193,9 +193,9 @@ def build(base: Path, files: int, fault_rate: float, seed: int) -> Tree:
         tree.faults[str(path)] = "html"
 
     tree.digests = {p: digest(p) for p in tree.good}
-    for path, kind in tree.faults.items():
-        if kind == "unreadable":
-            os.chmod(path, 0o000)
+    for fault, fault_kind in tree.faults.items():
+        if fault_kind == "unreadable":
+            os.chmod(fault, 0o000)
     for folder in tree.locked:
         os.chmod(folder, 0o000)
     return tree
@@ -353,12 +353,12 @@ def main() -> int:
         lines.append(f"peak RSS: {own:.0f} MiB this process, {children:.0f} MiB largest "
                      "child (decoder workers)")
         if not args.keep:
-            for folder, _, _ in os.walk(base):
-                os.chmod(folder, 0o755)
+            for walked, _, _ in os.walk(base):
+                os.chmod(walked, 0o755)
             for locked in base.glob("library/locked-*"):
                 os.chmod(locked, 0o755)
-            for path in base.rglob("fault*"):
-                os.chmod(path, 0o644)
+            for fault in base.rglob("fault*"):
+                os.chmod(fault, 0o644)
             shutil.rmtree(base, ignore_errors=True)
         else:
             lines.append(f"kept: {base}")

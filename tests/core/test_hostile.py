@@ -28,6 +28,7 @@ import zlib
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import photo_like
@@ -219,9 +220,11 @@ def build_corpus(root: Path) -> list[Expect]:
     image("broken-app1.jpg", jpeg_with_broken_app1(next(seeds)), width=64, height=48)
 
     # Odd names, all valid pictures.
-    for name in ["new\nline.jpg", "it's a \"quote\".jpg", "-rf.jpg", "--help.png",
-                 "emoji \U0001F4F7\U0001F304.jpg", b"caf\xe9 \xff\xfe.jpg", "back\\slash.jpg",
-                 " leading space.jpg", "n" * 251 + ".jpg"]:
+    names: list[str | bytes] = [
+        "new\nline.jpg", "it's a \"quote\".jpg", "-rf.jpg", "--help.png",
+        "emoji \U0001F4F7\U0001F304.jpg", b"caf\xe9 \xff\xfe.jpg", "back\\slash.jpg",
+        " leading space.jpg", "n" * 251 + ".jpg"]
+    for name in names:
         assert len(os.fsencode(name)) <= 255
         image(name, photo(), width=64, height=48)
 
@@ -387,7 +390,8 @@ def _scan_as_unprivileged(root: str) -> dict[str, object]:
             raise AssertionError("the unprivileged scan did not answer in 100 s")
         return parent.recv()  # type: ignore[no-any-return]
     except EOFError:
-        raise AssertionError(f"the unprivileged scan died (exit code {process.exitcode})")
+        raise AssertionError(f"the unprivileged scan died (exit code {process.exitcode})") \
+            from None
     finally:
         process.join(10)
         assert process.exitcode == 0, process.exitcode
@@ -420,9 +424,8 @@ def test_unreadable_files_and_folders_are_skipped() -> None:
         os.chmod(locked, 0o000)
         os.chmod(listable, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # r--: no entering
         data = _scan_as_unprivileged(root)
-        skipped = dict(data["skipped"])  # type: ignore[arg-type]
+        skipped = dict(cast("list[tuple[str, str]]", data["skipped"]))
         assert data["images"] == [os.path.join(root, "readable.jpg")], data
-        assert data["images"] == [os.path.join(root, "readable.jpg")]
         assert skipped[str(secret)] == "permission denied"
         assert skipped[str(locked)] == "cannot read folder: permission denied"
         assert skipped[str(listable / "hidden.jpg")] == "permission denied"
@@ -440,6 +443,8 @@ def _failed(task: object, reason: str) -> tuple[str, str]:
     return ("failed", reason)
 
 
+CALL = operator.methodcaller("__call__")
+"""task -> task(): picklable, from the standard library (operator.call is Python 3.11+)."""
 GOOD = [functools.partial(operator.mul, n, 10) for n in range(12)]
 """Standard-library tasks (picklable, nothing to import in the worker): task() = n * 10."""
 
@@ -465,7 +470,7 @@ def test_crashing_and_hanging_workers_cost_one_task_each() -> None:
         assert index not in results, f"task {index} reported twice"
         results[index] = value
 
-    pool: WorkerPool[object, object] = WorkerPool(operator.call, _failed, workers=2,
+    pool: WorkerPool[object, object] = WorkerPool(CALL, _failed, workers=2,
                                                   timeout=timeout)
     started = time.monotonic()
     pool.run(tasks, on_result, CancelToken())
@@ -485,7 +490,7 @@ def test_hang_costs_only_its_own_time() -> None:
     """Two workers, one stuck: the other keeps working through the queue meanwhile."""
     tasks: list[object] = [functools.partial(time.sleep, 600)] + list(GOOD[1:8])
     order: list[int] = []
-    pool: WorkerPool[object, object] = WorkerPool(operator.call, _failed, workers=2,
+    pool: WorkerPool[object, object] = WorkerPool(CALL, _failed, workers=2,
                                                   timeout=3.0)
     pool.run(tasks, lambda i, v: order.append(i), CancelToken())
     assert sorted(order) == list(range(8))
@@ -503,7 +508,7 @@ def test_worker_start_up_does_not_count_against_the_timeout() -> None:
     hang = functools.partial(time.sleep, 600)
     tasks: list[object] = [hang, *GOOD[1:6], hang, *GOOD[7:10]]
     results: dict[int, object] = {}
-    pool: WorkerPool[object, object] = WorkerPool(operator.call, _failed, workers=2,
+    pool: WorkerPool[object, object] = WorkerPool(CALL, _failed, workers=2,
                                                   timeout=timeout)
     pool.run(tasks, lambda i, v: results.__setitem__(i, v), CancelToken())
     failed = sorted(i for i, v in results.items() if isinstance(v, tuple))

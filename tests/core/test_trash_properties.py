@@ -21,6 +21,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -112,7 +113,7 @@ class Tree:
     """File symlink path -> the path it points to."""
 
 
-def build_tree(top: Path, ops: list[tuple[object, ...]]) -> Tree:
+def build_tree(top: Path, ops: list[tuple[Any, ...]]) -> Tree:
     tree = Tree(top)
     for folder in FOLDERS:
         (top / folder).mkdir(parents=True, exist_ok=True)
@@ -123,21 +124,21 @@ def build_tree(top: Path, ops: list[tuple[object, ...]]) -> Tree:
             _, picture, variant, folder = op
             ext = ".bmp" if variant == "bmp" else ".png"
             path = top / str(folder) / f"f{number}{ext}"
-            path.write_bytes(encode(int(picture), str(variant)))  # type: ignore[arg-type]
-            tree.files[str(path)] = int(picture)  # type: ignore[arg-type]
+            path.write_bytes(encode(int(picture), str(variant)))
+            tree.files[str(path)] = int(picture)
         elif kind == "copy" and tree.files:
-            source = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
+            source = sorted(tree.files)[int(op[1]) % len(tree.files)]
             path = top / str(op[2]) / f"copy{number}{os.path.splitext(source)[1]}"
             shutil.copyfile(source, path)
             tree.files[str(path)] = tree.files[source]
         elif kind == "reencode" and tree.files:  # same pixels, maybe other bytes
-            source = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
+            source = sorted(tree.files)[int(op[1]) % len(tree.files)]
             ext = ".bmp" if op[2] == "bmp" else ".png"
             path = top / str(op[3]) / f"again{number}{ext}"
             path.write_bytes(encode(tree.files[source], str(op[2])))
             tree.files[str(path)] = tree.files[source]
         elif kind in ("hardlink", "symlink") and tree.files:
-            target = sorted(tree.files)[int(op[1]) % len(tree.files)]  # type: ignore[arg-type]
+            target = sorted(tree.files)[int(op[1]) % len(tree.files)]
             path = top / str(op[2]) / f"{kind}{number}{os.path.splitext(target)[1]}"
             if kind == "hardlink":
                 os.link(target, path)
@@ -233,7 +234,7 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
        reference=st.one_of(st.none(), st.sampled_from(FOLDERS)),
        trash_inside=st.booleans(), data=st.data())
 def test_trash_never_loses_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     ops: list[tuple[object, ...]], roots: list[str],
+                                     ops: list[tuple[Any, ...]], roots: list[str],
                                      mode: str, reference: str | None, trash_inside: bool,
                                      data: st.DataObject) -> None:
     base = Path(tempfile.mkdtemp(dir=tmp_path))
@@ -249,7 +250,7 @@ def test_trash_never_loses_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyP
     check_groups(result.groups, tree, roots, trash_dir)
     for group in result.groups:
         for member in group.members:
-            ref = bool(reference) and member.path.startswith(str(top / reference) + os.sep)
+            ref = reference is not None and member.path.startswith(f"{top / reference}{os.sep}")
             assert member.reference == ref
 
     marks = choose_marks(data, result.groups, mode)
@@ -293,8 +294,9 @@ def test_trash_never_loses_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyP
     intents = {e.path for e in entries if e.event == "intent"}
     assert set(done) == gone and intents == gone
     for path, entry in done.items():
-        assert entry.size == os.path.getsize(entry.trashed_to)  # type: ignore[arg-type]
-        assert entry.trashed_to and os.path.dirname(entry.trashed_to) == str(trash_dir / "files")
+        assert entry.trashed_to is not None
+        assert entry.size == os.path.getsize(entry.trashed_to)
+        assert os.path.dirname(entry.trashed_to) == str(trash_dir / "files")
         assert digest(entry.trashed_to) == tree.digests[path]
         assert entry.digest == byte_digest(entry.trashed_to), f"journal digest of {path}"
         assert entry.time > 0
@@ -431,6 +433,7 @@ def test_same_name_from_several_folders_is_located_and_restored(
     places = [o.trashed_to for o in report.trashed]
     assert len(set(places)) == 3 and all(places)
     for outcome in report.trashed:
+        assert outcome.trashed_to is not None
         info = trash_dir / "info" / (os.path.basename(outcome.trashed_to) + ".trashinfo")
         assert f"Path={outcome.path}" in info.read_text()
     assert digest(trash_dir / "files" / "photo.png") == digest_bytes(encode(3, "png"))
