@@ -232,6 +232,11 @@ def build_corpus(root: Path) -> list[Expect]:
     (root / "photo.jpg").mkdir()
     image(os.path.join("photo.jpg", "inside.png"), photo("PNG"))
 
+    # Trash folders of every kind are never scanned (their files must not show up at all).
+    for trash in (".Trash-1000/files", ".Trash/1000/files", ".Trashes", "$RECYCLE.BIN"):
+        (root / trash).mkdir(parents=True)
+        (root / trash / "trashed.jpg").write_bytes(photo())
+
     # Special files and links.
     os.mkfifo(root / "fifo.jpg")
     expects.append(Expect(str(root / "fifo.jpg"), "skipped", r"not a regular file"))
@@ -333,6 +338,7 @@ def test_nothing_outside_the_corpus_and_nothing_twice(
         assert path.startswith(str(root) + os.sep), path
     wanted_images = {e.path for e in expects if e.outcome == "image"}
     assert set(image_paths) == wanted_images
+    assert not any("Trash" in p or "RECYCLE" in p for p in image_paths + skipped_paths)
     # folder symlinks (including a loop, and one named up.jpg) are never followed
     assert not any("folder-loop" in p or "up.jpg" in p for p in image_paths + skipped_paths)
 
