@@ -185,7 +185,7 @@ def check_report(report: TrashReport, requests: list[Request], before: dict[str,
     assert [e.path for e in entries if e.event == "intent"] == victims
 
 
-SETTINGS = settings(max_examples=30, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("DUPEVIEWER_EXAMPLES", "30")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
