@@ -16,7 +16,7 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bump whenever fingerprints change meaning; an older cache is then rebuilt."""
 _HEX_FIELDS = ("dhash", "phash")
 

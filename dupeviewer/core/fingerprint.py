@@ -43,15 +43,17 @@ def is_low_detail(gray: Image.Image) -> bool:
     if small.std() < 6.0:
         return True
     hist = np.bincount((small // 16).astype(np.int64).ravel(), minlength=16)
-    top_two = np.sort(hist)[-2:].sum()
-    return bool(top_two >= 0.92 * small.size)
+    first, second = np.argsort(hist)[-2:]
+    # two tones far apart cover the picture (a subtle texture in two neighbouring
+    # shades is not two-tone: its hashes still describe it)
+    return bool(hist[first] + hist[second] >= 0.92 * small.size and abs(first - second) > 1)
 
 
 def colour_signature(rgb: Image.Image) -> bytes:
-    """Cb and Cr of an 8x8 thumbnail: tells recoloured variants apart."""
+    """Y, Cb and Cr of an 8x8 thumbnail (192 bytes): tells recoloured, darkened and
+    lightened variants apart, and compares flat pictures."""
     small = rgb.resize((8, 8), Image.Resampling.BOX).convert("YCbCr")
-    _, cb, cr = small.split()
-    return cb.tobytes() + cr.tobytes()
+    return b"".join(band.tobytes() for band in small.split())
 
 
 def hashes(rgb: Image.Image) -> dict[str, object]:

@@ -9,7 +9,7 @@ from typing import Literal
 Kind = Literal["exact", "pixels", "near"]
 KINDS: tuple[Kind, ...] = ("exact", "pixels", "near")
 
-DEFAULT_THRESHOLD = 10
+DEFAULT_THRESHOLD = 14
 """Default Hamming distance (of 64-bit pHashes) for near duplicates; see README "Accuracy"."""
 
 
@@ -55,7 +55,7 @@ class ImageInfo:
     rot_dhash: tuple[int, ...] = ()
     """dHashes of the same 7 rotations/mirrors."""
     colour: bytes = b""
-    """Chroma signature: Cb then Cr of an 8x8 thumbnail (128 bytes); empty if unknown."""
+    """Colour signature: Y, Cb and Cr planes of an 8x8 thumbnail (192 bytes)."""
     low_detail: bool = False
     """Flat or two-tone picture: never near-matched on its hash alone."""
     taken: str | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -59,8 +61,44 @@ def test_a_chain_of_small_steps_does_not_glue_its_ends() -> None:
 
 
 def test_clusters_are_built_around_centres() -> None:
-    edges = {0: {1: 1, 2: 1, 3: 1}, 1: {0: 1}, 2: {0: 1, 4: 1}, 3: {0: 1}, 4: {2: 1}}
-    assert clusters(5, edges, [1] * 5) == [[0, 1, 2, 3]]
+    infos = [_info(str(n), 0) for n in range(5)]
+    edges = {0: {1: (1, 0), 2: (1, 0), 3: (1, 0)}, 1: {0: (1, 0)}, 2: {0: (1, 0), 4: (1, 0)},
+             3: {0: (1, 0)}, 4: {2: (1, 0)}}
+    assert clusters(infos, edges) == [[0, 1, 2, 3]]
+
+
+def _coloured(name: str, rgb: tuple[int, int, int], phash: int = 0) -> ImageInfo:
+    from PIL import Image, ImageDraw
+
+    from dupeviewer.core.fingerprint import colour_signature
+
+    picture = Image.new("RGB", (64, 64), rgb)
+    ImageDraw.Draw(picture).ellipse([10, 10, 40, 50], fill=(rgb[2], rgb[0], rgb[1]))
+    return dataclasses.replace(_info(name, phash), colour=colour_signature(picture))
+
+
+def test_a_grey_copy_never_joins_two_colourings() -> None:
+    original = _coloured("original", (200, 60, 40))
+    recoloured = _coloured("recoloured", (40, 60, 200))
+    grey = dataclasses.replace(_coloured("grey", (110, 110, 110)),
+                               colour=bytes(original.colour[:64]) + bytes([128]) * 128)
+    groups = build_groups([original, recoloured, grey], Options())
+    assert len(groups) == 1
+    names = {m.path for m in groups[0].members}
+    assert "/p/grey" in names and len(names) == 2
+
+
+def test_grid_transforms_match_pillow() -> None:
+    from PIL import Image
+
+    from dupeviewer.core.fingerprint import TRANSFORMS
+    from dupeviewer.core.similarity import GRID_TRANSFORMS
+
+    grid = np.arange(64, dtype=np.uint8).reshape(8, 8)
+    picture = Image.fromarray(grid, "L")
+    for index, transform in enumerate(TRANSFORMS, start=1):
+        expected = np.asarray(picture.transpose(transform))
+        assert np.array_equal(GRID_TRANSFORMS[index](grid), expected), transform
 
 
 def test_selection_never_marks_every_copy() -> None:
