@@ -20,27 +20,50 @@ def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
     return [i for same in by_size.values() if len(same) > 1 for i in same]
 
 
+PIXEL_PROBE = 4
+"""A JPEG hashed from a reduced decode gets a full pixel digest when a same-sized file
+decoded in full lies within this pHash and dHash distance (a lossless conversion of it)."""
+
+
 def pixel_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
-    """JPEGs hashed from a reduced decode that need a full pixel digest: those whose size
-    and hashes collide with a differently-encoded file that may hold the same pixels
-    (a JPEG with the same compressed data, or a file decoded in full)."""
-    buckets: dict[tuple[int, int, int, int], dict[str, ImageInfo]] = defaultdict(dict)
+    """JPEGs hashed from a reduced decode that need a full pixel digest: those that may hold
+    the same pixels as another file of the same size in pixels, namely a JPEG with the same
+    compressed data (other metadata) or a nearly-same-hashed file decoded in full (a PNG
+    conversion)."""
+    by_size: dict[tuple[int, int], dict[str, ImageInfo]] = defaultdict(dict)
     for info in images:
-        key = (info.width, info.height, info.phash, info.dhash)
-        buckets[key].setdefault(info.byte_digest or info.path, info)
-    needed = []
-    for contents in buckets.values():
+        by_size[(info.width, info.height)].setdefault(info.byte_digest or info.path, info)
+    needed: list[ImageInfo] = []
+    for contents in by_size.values():
         if len(contents) < 2:
             continue
         reps = list(contents.values())
-        full = any(r.pixel_digest is not None for r in reps)
-        drafts: dict[str, int] = defaultdict(int)
-        for rep in reps:
-            if rep.draft_digest is not None:
-                drafts[rep.draft_digest] += 1
-        needed += [r for r in reps if r.pixel_digest is None
-                   and (full or drafts[r.draft_digest or ""] > 1)]
+        drafts = [r for r in reps if r.pixel_digest is None]
+        fulls = [r for r in reps if r.pixel_digest is not None]
+        shared: dict[str | None, int] = defaultdict(int)
+        for rep in drafts:
+            shared[rep.draft_digest] += 1
+        near_full = _near_any(drafts, fulls)
+        needed += [r for r, close in zip(drafts, near_full)
+                   if close or (r.draft_digest is not None and shared[r.draft_digest] > 1)]
     return needed
+
+
+def _near_any(drafts: Sequence[ImageInfo], fulls: Sequence[ImageInfo],
+              block: int = 2048) -> list[bool]:
+    if not drafts or not fulls:
+        return [False] * len(drafts)
+    full_p = np.array([f.phash for f in fulls], dtype=np.uint64)
+    full_d = np.array([f.dhash for f in fulls], dtype=np.uint64)
+    found: list[bool] = []
+    for begin in range(0, len(drafts), block):
+        chunk = drafts[begin:begin + block]
+        p = np.array([d.phash for d in chunk], dtype=np.uint64)[:, None]
+        d = np.array([d.dhash for d in chunk], dtype=np.uint64)[:, None]
+        close = (np.bitwise_count(p ^ full_p) <= PIXEL_PROBE) & \
+            (np.bitwise_count(d ^ full_d) <= PIXEL_PROBE)
+        found += close.any(axis=1).tolist()
+    return found
 
 
 def identity_classes(images: Sequence[ImageInfo]) -> list[list[int]]:

@@ -94,6 +94,10 @@ def test_match_kinds_explain_each_copy(default_scan: ScanResult) -> None:
     assert "resolution" in group.reason or "largest" in group.reason
     by_name = {Path(m.path).name: m for m in group.members}
     assert by_name["quarter.jpg"].match == "near" and by_name["quarter.jpg"].distance <= 10
+    # the PNG conversion holds the JPEG's decoded pixels: shown as the same picture
+    assert {by_name["converted.png"].match, by_name["original.jpg"].match} <= {"keeper",
+                                                                               "pixels"}
+    assert by_name["brighter.jpg"].match == "near"
     assert all(m.distance <= 10 for m in group.members)
 
 
