@@ -24,7 +24,8 @@ def _build(folder: Path) -> None:
         original.resize((1600 // scale, 1200 // scale), Image.Resampling.LANCZOS).save(
             folder / name, quality=90)
     original.save(folder / "q60.jpg", quality=60)
-    original.save(folder / "converted.png")
+    with Image.open(folder / "original.jpg") as decoded:
+        decoded.save(folder / "converted.png")  # a lossless conversion of the JPEG
     ImageEnhance.Brightness(original).enhance(1.10).save(folder / "brighter.jpg", quality=90)
     original.crop((40, 30, 1560, 1170)).save(folder / "crop5.jpg", quality=90)
     marked = original.copy()
