@@ -235,7 +235,14 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
         progress(ProgressEvent("trash", done, len(requests), request.victim.path))
         digest = _journal_digest(request.victim)
         journal.record(batch, "intent", request.victim.path, request.victim.size, digest)
-        outcome = trash_one(request, send)
+        try:
+            outcome = trash_one(request, send)
+        except BaseException:  # Ctrl+C or exit mid-call: journal where the file is first
+            path = request.victim.path
+            moved = not os.path.lexists(path)
+            journal.record(batch, "done" if moved else "failed", path, request.victim.size,
+                           digest, locate_in_trash(path) if moved else None, "interrupted")
+            raise
         journal.record(batch, "done" if outcome.ok else "failed", outcome.path,
                        request.victim.size, digest, outcome.trashed_to, outcome.reason)
         outcomes.append(outcome)

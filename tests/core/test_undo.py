@@ -40,3 +40,24 @@ def test_pending_counts_then_undo_restores(tmp_path: Path, library: Path,
     assert undo_last(journal_path).restored == [str(victim)]
     assert pending(journal_path) == 0
     assert sorted(p.name for p in library.iterdir()) == ["a.jpg", "b.jpg", "c.jpg"]
+
+
+def test_an_interrupted_trash_is_journalled_and_undoable(
+        tmp_path: Path, library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_temporary_trash(monkeypatch, tmp_path / "home")
+    journal_path = tmp_path / "journal.jsonl"
+    photo_like(22, (320, 240)).save(library / "a.jpg", quality=90)
+    shutil.copy(library / "a.jpg", library / "b.jpg")
+    result = scan([library], Options(use_cache=False, workers=0))
+    requests = core_trash.plan(result.groups, Selection(result.groups).marked)
+    from send2trash import send2trash
+
+    def moved_then_interrupted(path: str) -> None:
+        send2trash(path)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        core_trash.trash(requests, Journal(journal_path), send=moved_then_interrupted)
+    assert pending(journal_path) == 1
+    assert len(undo_last(journal_path).restored) == 1
+    assert sorted(p.name for p in library.iterdir()) == ["a.jpg", "b.jpg"]
