@@ -68,18 +68,24 @@ def choose_keeper(infos: Sequence[ImageInfo], references: Sequence[bool] = ()) -
 
 
 def _why(best: ImageInfo, others: Sequence[ImageInfo]) -> str:
+    """Each rule that set the keeper apart from some other copy, in rule order."""
     if not others:
         return "only copy"
-    runner = others[0]
-    if best.pixels > runner.pixels:
-        return f"highest resolution ({best.width}\u00d7{best.height})"
-    if best.size > runner.size:
-        return "largest file"
-    if _date_key(best) < _date_key(runner):
-        return "oldest date taken"
-    if len(best.path) < len(runner.path):
-        return "shortest path"
-    return "first by name"
+    parts = []
+    rest = list(others)
+    if any(o.pixels < best.pixels for o in rest):
+        parts.append(f"highest resolution ({best.width}\u00d7{best.height})")
+    rest = [o for o in rest if o.pixels == best.pixels]
+    if any(o.size < best.size for o in rest):
+        parts.append("largest file")
+    rest = [o for o in rest if o.size == best.size]
+    if any(_date_key(o) > _date_key(best) for o in rest):
+        parts.append("oldest date taken")
+    rest = [o for o in rest if _date_key(o) == _date_key(best)]
+    if rest:
+        shorter = all(len(o.path) > len(best.path) for o in rest)
+        parts.append("shortest path" if shorter else "first by name")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

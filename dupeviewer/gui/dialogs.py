@@ -53,6 +53,7 @@ def _file_tree(headers: Sequence[str]) -> QTreeWidget:
     tree.setRootIsDecorated(False)
     tree.setUniformRowHeights(True)
     tree.setAlternatingRowColors(True)
+    tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep both ends of long folders
     tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     tree.header().setStretchLastSection(False)
     tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

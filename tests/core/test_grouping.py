@@ -114,3 +114,15 @@ def test_selection_never_marks_every_copy() -> None:
     assert selection.marked[0] == {1, 2}
     with pytest.raises(ValueError):
         selection.keep_by("prettiest")
+
+
+def test_keeper_reason_names_every_rule_that_decided() -> None:
+    from dupeviewer.core.policy import choose_keeper
+
+    big = _info("camera/a", 1, size=500, width=200)
+    twin = dataclasses.replace(_info("backup/a", 1, size=500, width=200))
+    small = _info("phone/a", 1, size=100, width=100)
+    index, reason = choose_keeper([small, twin, big])
+    assert index == 1  # "backup" sorts before "camera"
+    assert reason == "highest resolution (200\u00d7200); first by name"
+    assert choose_keeper([small, _info("x/a", 1, size=900, width=100)])[1] == "largest file"
