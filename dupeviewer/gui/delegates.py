@@ -243,7 +243,8 @@ class CardDelegate(QStyledItemDelegate):
             metrics = QFontMetrics(reason_font)
             painter.setFont(reason_font)
             painter.setPen(KEEP_COLOUR)
-            label = self.tr("Suggested keeper: {reason}").format(reason=reason)
+            # the card has room for the deciding rule; the header shows the whole reason
+            label = self.tr("Kept: {reason}").format(reason=reason.split(";")[0])
             painter.drawText(QRect(left, y + 2, width, metrics.height()),
                              Qt.AlignmentFlag.AlignLeft,
                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
