@@ -93,3 +93,33 @@ def test_scan_never_deletes_anything(pair: Path, cache_file: Path) -> None:
     before = sorted(p.name for p in pair.iterdir())
     assert run("scan", str(pair), "--json", "--cache", str(cache_file)).returncode == 0
     assert sorted(p.name for p in pair.iterdir()) == before
+
+
+def test_exclude_min_size_and_reference(library: Path, cache_file: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (library / "Backup").mkdir()
+    (library / "Keep").mkdir()
+    photo_like(14, (640, 480)).save(library / "a.jpg", quality=90)
+    for folder in ("Backup", "Keep"):
+        shutil.copy(library / "a.jpg", library / folder / "a.jpg")
+    photo_like(15, (32, 24)).save(library / "tiny.png")
+    shutil.copy(library / "tiny.png", library / "tiny2.png")
+
+    def scan_json(*extra: str) -> dict[str, object]:
+        assert main(["scan", str(library), "--json", "--cache", str(cache_file),
+                     "--workers", "0", *extra]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    doc = scan_json()
+    assert len(doc["groups"]) == 2  # type: ignore[arg-type]
+    doc = scan_json("--exclude", "Backup", "--min-size", "10KB")
+    (group,) = doc["groups"]  # type: ignore[misc]
+    assert {os.path.relpath(f["path"], library) for f in group["files"]} == {
+        "a.jpg", os.path.join("Keep", "a.jpg")}
+    assert doc["stats"]["files"] == 2  # type: ignore[index]
+    doc = scan_json("--reference", str(library / "Keep"), "--min-size", "10KB")
+    (group,) = doc["groups"]  # type: ignore[misc]
+    assert group["keep"] == str(library / "Keep" / "a.jpg")
+    assert group["reason"] == "in a reference folder"
+    flags = {os.path.relpath(f["path"], library): f["reference"] for f in group["files"]}
+    assert flags[os.path.join("Keep", "a.jpg")] is True and flags["a.jpg"] is False
