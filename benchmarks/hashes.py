@@ -26,8 +26,9 @@ class Hashes:
     chroma: tuple[int, ...]
     """Cb then Cr of an 8x8 thumbnail (128 values), like the engine's colour signature."""
     grey: bool
-    engine: tuple[int, int, bytes, bool] | None = None
-    """The engine's own (pHash, dHash, colour signature, low_detail), if it could be asked."""
+    engine: tuple[int, int, bytes, bool, int, int] | None = None
+    """The engine's own (pHash, dHash, colour signature, low_detail, width, height), if it
+    could be asked."""
 
 
 def _engine_fingerprint(path: str) -> list[object] | None:
@@ -40,7 +41,8 @@ def _engine_fingerprint(path: str) -> list[object] | None:
         info = fingerprint(FileStat(path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
         if not isinstance(info, ImageInfo):  # skipped by the engine
             return None
-        return [int(info.phash), int(info.dhash), bytes(info.colour).hex(), bool(info.low_detail)]
+        return [int(info.phash), int(info.dhash), bytes(info.colour).hex(), bool(info.low_detail),
+                info.width, info.height]
     except Exception:  # noqa: BLE001 - the engine's internals may change; it is optional
         return None
 
@@ -51,7 +53,7 @@ def engine_version() -> str:
         import dupeviewer.core.decode as dec
         import dupeviewer.core.fingerprint as fp
 
-        text = Path(fp.__file__).read_bytes() + Path(dec.__file__).read_bytes()
+        text = Path(fp.__file__).read_bytes() + Path(dec.__file__).read_bytes() + b"tuple-v2"
     except Exception:  # noqa: BLE001
         return "none"
     import hashlib
@@ -78,8 +80,9 @@ def _one(path: str) -> tuple[str, list[object] | str]:
 def _hashes(res: list[Any]) -> Hashes:
     ph, dh, chroma, grey, eng = res
     e = None
-    if isinstance(eng, list):
-        e = (int(eng[0]), int(eng[1]), bytes.fromhex(str(eng[2])), bool(eng[3]))
+    if isinstance(eng, list) and len(eng) == 6:
+        e = (int(eng[0]), int(eng[1]), bytes.fromhex(str(eng[2])), bool(eng[3]), int(eng[4]),
+             int(eng[5]))
     return Hashes(int(ph), int(dh), tuple(int(c) for c in chroma), bool(grey), e)
 
 
@@ -125,7 +128,9 @@ def chroma_distance(a: Hashes, b: Hashes) -> float:
 
 
 def _engine_chroma(sig: bytes) -> np.ndarray:
-    return np.frombuffer(sig, dtype=np.uint8).astype(np.int16) - 128
+    """The Cb/Cr planes of the engine's colour signature (Y, Cb, Cr of an 8x8 thumbnail)."""
+    planes = np.frombuffer(sig, dtype=np.uint8).astype(np.int16)
+    return planes[64:] - 128 if len(planes) == 192 else planes - 128
 
 
 def describe(a: Hashes | None, b: Hashes | None) -> str:
@@ -148,38 +153,29 @@ def describe(a: Hashes | None, b: Hashes | None) -> str:
     return "; ".join(parts)
 
 
-def engine_rules() -> tuple[float, float, float]:
-    """The engine's near-match confirmation constants (DHASH_SLACK, COLOUR_LIMIT,
-    ACHROMATIC), read from its grouping module when it has them."""
-    try:
-        from dupeviewer.core import grouping as g
-
-        return (float(g.DHASH_SLACK), float(g.COLOUR_LIMIT), float(g.ACHROMATIC))
-    except Exception:  # noqa: BLE001
-        return (2.0, 14.0, 4.0)
-
-
 def direct_match(a: Hashes, b: Hashes, threshold: int) -> bool | None:
-    """Would the engine's pairwise rules (upright only) accept a ~ b on their own?
+    """Would the engine's own pairwise rules (upright only) accept a ~ b on their own?
 
     False for a wrongly grouped pair means the pair was glued together through a third
-    picture (a group centre both resemble), not matched directly.
+    picture (a group centre both resemble), not matched directly. Asks the engine's
+    internal ``similarity.near_edges`` (best effort: None if it is not there).
     """
     if not (a.engine and b.engine):
         return None
-    slack, colour_limit, achromatic = engine_rules()
-    if a.engine[3] or b.engine[3]:
-        return False
-    if hamming(a.engine[0], b.engine[0]) > threshold:
-        return False
-    if hamming(a.engine[1], b.engine[1]) > slack * threshold + 4:
-        return False
-    ca, cb = _engine_chroma(a.engine[2]), _engine_chroma(b.engine[2])
-    if len(ca) != 128 or len(cb) != 128:
-        return True
-    if np.abs(ca).mean() < achromatic or np.abs(cb).mean() < achromatic:
-        return True
-    return bool(np.abs(ca - cb).mean() <= colour_limit)
+    try:
+        from dupeviewer.core.model import ImageInfo
+        from dupeviewer.core.similarity import near_edges
+    except ImportError:
+        return None
+
+    def info(h: Hashes, n: int) -> ImageInfo:
+        assert h.engine is not None
+        ph, dh, colour, low, width, height = h.engine
+        return ImageInfo(path=str(n), size=0, mtime_ns=0, dev=0, ino=n, width=width,
+                         height=height, format="", dhash=dh, phash=ph, colour=colour,
+                         low_detail=low)
+
+    return bool(near_edges([info(a, 0), info(b, 1)], threshold, rotations=False))
 
 
 def naive_groups(hashes: dict[str, Hashes], threshold: int,
