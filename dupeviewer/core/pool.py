@@ -26,8 +26,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 POLL_SECONDS = 0.1
+MAX_START_FAILURES = 3
+"""After this many workers die before they are ready, decode in this process instead."""
 STARTUP_SECONDS = 120.0
 """A worker not started after this long (plus the per-task timeout) is given up on."""
+
+
+class _CannotStart(Exception):
+    """Worker processes die before they can take a task (a broken or frozen environment)."""
 
 
 def default_workers() -> int:
@@ -83,6 +89,8 @@ class WorkerPool(Generic[T, R]):
         self.timeout = timeout
         self.context = multiprocessing.get_context("spawn")
         self.slots: list[_Slot[T]] = []
+        self.pending: deque[int] = deque()
+        self.start_failures = 0
 
     def _start(self) -> _Slot[T]:
         parent, child = self.context.Pipe()
@@ -108,7 +116,8 @@ class WorkerPool(Generic[T, R]):
     def run(self, tasks: Sequence[T], on_result: Callable[[int, R], None],
             cancel: CancelToken) -> None:
         """Call ``on_result(index, result)`` for every task, in completion order."""
-        pending = deque(range(len(tasks)))
+        self.pending = pending = deque(range(len(tasks)))
+        self.start_failures = 0
         self.slots = [self._start() for _ in range(min(self.workers, len(tasks)))]
         try:
             while pending or any(s.index is not None for s in self.slots):
@@ -119,6 +128,17 @@ class WorkerPool(Generic[T, R]):
                         slot.started = time.monotonic()
                         slot.conn.send((slot.index, tasks[slot.index]))
                 self._collect(tasks, on_result)
+        except _CannotStart as exc:
+            log.warning("worker processes cannot start (%s); decoding the remaining %d files "
+                        "in this process, without crash isolation", exc, len(pending))
+            for slot in self.slots:
+                if slot.index is not None:
+                    pending.appendleft(slot.index)
+                    slot.index = None
+            left = sorted(pending)
+            pending.clear()
+            run_in_process([tasks[i] for i in left], self.func, self.on_failure,
+                           lambda n, result: on_result(left[n], result), cancel)
         finally:
             for slot in self.slots:
                 self._stop(slot, kill=slot.index is not None or cancel.cancelled)
@@ -161,6 +181,13 @@ class WorkerPool(Generic[T, R]):
         assert index is not None
         slot.index = None
         self._stop(slot, kill=True)
+        if not slot.ready:  # died before it could take its task: not the file's fault
+            self.pending.appendleft(index)
+            self.start_failures += 1
+            if self.start_failures >= MAX_START_FAILURES:
+                raise _CannotStart(reason)
+            self.slots[position] = self._start()
+            return
         self.slots[position] = self._start()
         on_result(index, self.on_failure(tasks[index], reason))
 
