@@ -135,6 +135,20 @@ class Selection:
                 and (mark_near or member.match in ("exact", "pixels"))
             }
 
+    def carry_over(self, previous: Selection) -> None:
+        """After regrouping, keep the mark each copy had before (as far as the rules allow);
+        copies that were in no group before keep their suggested mark."""
+        before: dict[str, bool] = {}
+        for g, group in enumerate(previous.groups):
+            for m, member in enumerate(group.members):
+                before[member.path] = m in previous.marked[g]
+        for g, group in enumerate(self.groups):
+            states = [before.get(member.path) for member in group.members]
+            self.marked[g] -= {m for m, state in enumerate(states) if state is False}
+            for m, state in enumerate(states):
+                if state is True:
+                    self.set(g, m, True)
+
     def mark_all_but_keeper(self) -> None:
         self.suggest(mark_near=True)
 

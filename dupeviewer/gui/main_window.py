@@ -271,9 +271,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setVisible(bool(folders) or self.review.result is not None or scanning)
         self._update_marks()
 
-    def show_result(self, result: ScanResult, options: Options) -> None:
+    def show_result(self, result: ScanResult, options: Options,
+                    keep_marks: bool = False) -> None:
         keep = self._current_keeper()
-        self.review.load(result, options, self.settings.mark_near)
+        self.review.load(result, options, self.settings.mark_near, keep_marks)
         self._select_keeper(keep)
         skipped = len(result.skipped)
         self.skipped_button.setText(plural(self.tr("%n skipped", "", skipped), skipped))

@@ -157,10 +157,11 @@ class Operations(QObject):
     def _on_regrouped(self, result: ScanResult, options: Options) -> None:
         if self.pending_scan or self.window.review.result is None:
             return
-        self.window.show_result(result, options)
+        self.window.show_result(result, options, keep_marks=True)
         self.window.statusBar().showMessage(
-            plural(self.tr("Regrouped: %n group(s). Marks were reset to the suggestion.", "",
-                           len(result.groups)), len(result.groups)), 5000)
+            plural(self.tr("Regrouped: %n group(s). Your marks were kept; copies new to a "
+                           "group got the suggested mark.", "", len(result.groups)),
+                   len(result.groups)), 5000)
 
     # trash ------------------------------------------------------------------------
     def confirm_trash(self) -> None:

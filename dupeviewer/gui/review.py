@@ -54,10 +54,15 @@ class Review(QObject):
                 for g, m in self.selection.items()]
 
     # whole changes --------------------------------------------------------------------
-    def load(self, result: ScanResult, options: Options, mark_near: bool) -> None:
+    def load(self, result: ScanResult, options: Options, mark_near: bool,
+             keep_marks: bool = False) -> None:
+        """Show new groups; ``keep_marks`` carries the current marks over (a regroup)."""
+        previous = self.selection
         self.result = result
         self.options = options
         self.selection = Selection(result.groups, mark_near=mark_near)
+        if keep_marks:
+            self.selection.carry_over(previous)
         self.reset.emit()
 
     def clear(self) -> None:

@@ -126,3 +126,16 @@ def test_keeper_reason_names_every_rule_that_decided() -> None:
     assert index == 1  # "backup" sorts before "camera"
     assert reason == "highest resolution (200\u00d7200); first by name"
     assert choose_keeper([small, _info("x/a", 1, size=900, width=100)])[1] == "largest file"
+
+
+def test_marks_carry_over_a_regroup() -> None:
+    a, b, c = _info("a", 5, size=900), _info("b", 5, size=800), _info("c", 5, size=700)
+    before = Selection(build_groups([a, b, c], Options()), mark_near=True)
+    assert before.marked[0] == {1, 2}
+    before.set(0, 2, False)  # the user keeps c as well
+    d = _info("d", 5, size=600)
+    after = Selection(build_groups([a, b, c, d], Options()), mark_near=True)
+    after.carry_over(before)
+    paths = [m.path for m in after.groups[0].members]
+    marked = {paths[m] for m in after.marked[0]}
+    assert marked == {"/p/b", "/p/d"}  # b still marked, c still kept, d suggested

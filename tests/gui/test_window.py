@@ -311,3 +311,19 @@ def test_a_failed_scan_is_reported_not_raised(qtbot: QtBot, window: MainWindow,
     assert boxes and "no folder to scan" in boxes[0].text()
     boxes[0].close()
     assert window.stack.currentIndex() == EMPTY
+
+
+def test_regrouping_keeps_the_users_marks(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    review = window.review
+    g = next(g for g in range(len(review)) if review.selection.marked[g])
+    m = min(review.selection.marked[g])
+    path = review.groups[g].members[m].path
+    assert review.set_mark(g, m, False)  # the user decides to keep this copy
+    with qtbot.waitSignal(review.reset, timeout=SCAN_TIMEOUT_MS):
+        window.commands.threshold.setValue(window.commands.threshold.value() - 2)
+    wait_idle(qtbot, window)
+    marked = {review.groups[g].members[m].path for g, m in review.selection.items()}
+    assert path not in marked
+    assert marked  # the other suggested marks are still there
