@@ -61,9 +61,9 @@ def pairs_within(queries: np.ndarray, keys: np.ndarray, threshold: int,
             total = int(counts.sum())
             if total == 0:
                 continue
-            q_index = np.repeat(np.arange(len(queries)), counts)
-            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-            k_index = order[np.repeat(lo, counts) + offsets]
+            q_index = np.repeat(np.arange(len(queries)), counts)  # the one costly step
+            firsts = np.cumsum(counts) - counts
+            k_index = order[lo[q_index] + np.arange(total) - firsts[q_index]]
             for begin in range(0, total, chunk):
                 qi, ki = q_index[begin:begin + chunk], k_index[begin:begin + chunk]
                 dist = popcount64(queries[qi] ^ keys[ki])
