@@ -200,9 +200,19 @@ def run_gui(argv: Sequence[str]) -> int:
     missing = [f for f in args.folders if not os.path.isdir(f)]
     if missing:
         raise UsageError(f"not a folder: {missing[0]}")
+    if not _has_display():
+        raise UsageError("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+                         "unset); use 'dupeviewer scan FOLDER' to scan without a window")
     from dupeviewer.gui.app import run
 
     return run(list(args.folders), demo=args.demo)
+
+
+def _has_display() -> bool:
+    """Qt aborts the process when it cannot reach a display; say so in words instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -123,3 +123,12 @@ def test_exclude_min_size_and_reference(library: Path, cache_file: Path,
     assert group["reason"] == "in a reference folder"
     flags = {os.path.relpath(f["path"], library): f["reference"] for f in group["files"]}
     assert flags[os.path.join("Keep", "a.jpg")] is True and flags["a.jpg"] is False
+
+
+def test_window_without_a_display_says_so(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "dupeviewer", str(tmp_path)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "no display" in out.stderr and "dupeviewer scan" in out.stderr
