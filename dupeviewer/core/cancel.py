@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -51,8 +52,6 @@ class Throttled:
     """Forward at most ``rate`` progress events per second, plus every phase's last one."""
 
     def __init__(self, progress: Progress, rate: float = 15.0) -> None:
-        import time
-
         self._clock = time.monotonic
         self._progress = progress
         self._gap = 1.0 / rate

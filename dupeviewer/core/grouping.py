@@ -94,6 +94,16 @@ def hash_distance(a: ImageInfo, b: ImageInfo, rotations: bool) -> int:
     return min(int(np.bitwise_count(np.uint64(a.phash ^ h))) for h in candidates)
 
 
+def relation(info: ImageInfo, other: ImageInfo) -> str:
+    """How ``info`` relates to ``other``: "exact" (same bytes), "pixels" (same decoded
+    pixels) or "near"."""
+    if info.byte_digest is not None and info.byte_digest == other.byte_digest:
+        return "exact"
+    if info.pixel_digest is not None and info.pixel_digest == other.pixel_digest:
+        return "pixels"
+    return "near"
+
+
 def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
     references = [bool(options.references) and in_folder(i.path, options.references)
                   for i in infos]
@@ -101,15 +111,8 @@ def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
     best = infos[keeper]
     members = []
     for index, info in enumerate(infos):
-        match: str
-        if index == keeper:
-            match, distance = "keeper", 0
-        elif info.byte_digest is not None and info.byte_digest == best.byte_digest:
-            match, distance = "exact", 0
-        elif info.pixel_digest is not None and info.pixel_digest == best.pixel_digest:
-            match, distance = "pixels", 0
-        else:
-            match, distance = "near", hash_distance(best, info, options.rotations)
+        match = "keeper" if index == keeper else relation(info, best)
+        distance = hash_distance(best, info, options.rotations) if match == "near" else 0
         members.append(Member(info, distance, match, references[index]))
     members.sort(key=lambda m: (m.match != "keeper", m.distance, m.path))
     matches = {m.match for m in members} - {"keeper"}

@@ -85,7 +85,6 @@ class _Scan:
         self.cache_hits = len(cached)
         todo = [f for f in found.files if f.path not in cached]
         total = len(found.files)
-        done = 0
         for file in found.files:
             if file.path in cached:
                 self._accept(file, cached[file.path], links)

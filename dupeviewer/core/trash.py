@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
+from dupeviewer.core.grouping import relation
 from dupeviewer.core.journal import Journal, default_journal_path, locate_in_trash
 from dupeviewer.core.model import Group, ImageInfo
 from dupeviewer.core.undo import UndoReport, undo_last
@@ -67,14 +68,6 @@ class TrashReport:
         return sum(o.size for o in self.trashed)
 
 
-def _relation(victim: ImageInfo, survivor: ImageInfo) -> str:
-    if victim.byte_digest and victim.byte_digest == survivor.byte_digest:
-        return "exact"
-    if victim.pixel_digest and victim.pixel_digest == survivor.pixel_digest:
-        return "pixels"
-    return "near"
-
-
 def plan(groups: Sequence[Group], marked: Sequence[set[int]] | Sequence[Sequence[int]]
          ) -> list[Request]:
     """Turn marks (member indexes per group) into requests; refuse an unsafe plan whole.
@@ -109,7 +102,7 @@ def plan(groups: Sequence[Group], marked: Sequence[set[int]] | Sequence[Sequence
         survivor = group.members[survivor_index].info
         for m in sorted(chosen):
             victim = group.members[m].info
-            requests.append(Request(victim, survivor, _relation(victim, survivor)))
+            requests.append(Request(victim, survivor, relation(victim, survivor)))
     return requests
 
 
