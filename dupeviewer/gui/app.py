@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
@@ -139,6 +140,7 @@ def run(folders: list[str], demo: bool = False) -> int:
     window = MainWindow()
     opener = FileOpenFilter(window.add_folders, window)
     app.installEventFilter(opener)
+    previous = _quit_on_signals(window)
     demo_folder: Path | None = None
     if demo:
         demo_folder = Path(tempfile.mkdtemp(prefix="dupeviewer-demo-"))
@@ -151,9 +153,25 @@ def run(folders: list[str], demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         app.removeEventFilter(opener)
         if demo_folder is not None:
             remove_demo(demo_folder, window)
+
+
+def _quit_on_signals(window: MainWindow) -> dict[int, Any]:
+    """Ctrl+C in the terminal or a polite kill closes the window as its Close button does
+    (cancelling work, saving settings, removing a demo library) instead of dying mid-way."""
+    previous: dict[int, Any] = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        # close from the event loop, never in the middle of whatever Python was running
+        previous[number] = signal.signal(
+            number, lambda *_: QTimer.singleShot(0, window, window.close))
+    wake = QTimer(window)  # Python runs signal handlers only when it gets control
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    return previous
 
 
 def main() -> int:

@@ -50,6 +50,7 @@ class Operations(QObject):
         self.kind = ""
         self.pending_regroup = False
         self.pending_scan = False
+        self.closing = False
         self._discard = False
         self.confirm_dialog: ConfirmTrashDialog | None = None
         self.problems_dialog: QObject | None = None
@@ -68,6 +69,9 @@ class Operations(QObject):
     def _run(self, job: Job, kind: str) -> Job:
         self.job, self.kind = job, kind
         job.done.connect(self._on_done)
+        if self.closing:  # the window is closing: never start a thread that outlives it
+            log.info("not starting %s: the window is closing", kind)
+            return job
         job.start()
         self.window.update_state()
         return job
@@ -265,6 +269,7 @@ class Operations(QObject):
 
     # shutdown ---------------------------------------------------------------------
     def shutdown(self) -> None:
+        self.closing = True
         job = self.job
         self.pending_scan = self.pending_regroup = False
         if job is None:
