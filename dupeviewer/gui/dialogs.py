@@ -62,6 +62,17 @@ def _file_tree(headers: Sequence[str]) -> QTreeWidget:
     return tree
 
 
+def _icon_header(dialog: QDialog,
+                 pixmap: QStyle.StandardPixmap) -> tuple[QVBoxLayout, QHBoxLayout]:
+    """The dialog's layout and its top row, which starts with a standard message icon."""
+    layout = QVBoxLayout(dialog)
+    layout.setSpacing(12)
+    top = QHBoxLayout()
+    top.setSpacing(14)
+    top.addWidget(_icon_label(dialog, pixmap))
+    return layout, top
+
+
 class ConfirmTrashDialog(QDialog):
     """Lists every file about to go to the Trash; the default button is Cancel."""
 
@@ -71,11 +82,7 @@ class ConfirmTrashDialog(QDialog):
         self.setWindowTitle(self.tr("Move to Trash"))
         self.setAccessibleName(self.tr("Confirm moving files to the Trash"))
         self.resize(680, 440)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(12)
-        top = QHBoxLayout()
-        top.setSpacing(14)
-        top.addWidget(_icon_label(self, QStyle.StandardPixmap.SP_MessageBoxQuestion))
+        layout, top = _icon_header(self, QStyle.StandardPixmap.SP_MessageBoxQuestion)
         words = QVBoxLayout()
         count = len(files)
         self.title = _bold(QLabel(plural(self.tr("Move %n file(s) to the Trash?", "", count),
@@ -120,11 +127,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.resize(760, 420)
-        layout = QVBoxLayout(self)
-        layout.setSpacing(12)
-        top = QHBoxLayout()
-        top.setSpacing(14)
-        top.addWidget(_icon_label(self, QStyle.StandardPixmap.SP_MessageBoxWarning))
+        layout, top = _icon_header(self, QStyle.StandardPixmap.SP_MessageBoxWarning)
         self.message = QLabel(message)
         self.message.setWordWrap(True)
         top.addWidget(self.message, 1)
