@@ -163,6 +163,8 @@ def run_scan(argv: Sequence[str]) -> int:
     missing = [f for f in args.folders if not os.path.isdir(f)]
     if missing:
         raise UsageError(f"not a folder: {missing[0]}")
+    if args.cache is not None and not args.no_cache:
+        _check_cache(args.cache)
     options = Options(threshold=args.threshold, rotations=args.rotations, workers=args.workers,
                       cache_path=args.cache, use_cache=not args.no_cache,
                       excludes=tuple(args.exclude), min_size=args.min_size,
@@ -183,6 +185,18 @@ def run_scan(argv: Sequence[str]) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
+
+
+def _check_cache(path: Path) -> None:
+    """Refuse, before scanning, a --cache file that is not a dupeviewer cache (a photo, a
+    text file, another program's database): it is left byte-identical."""
+    from dupeviewer.core.cachefile import NotOurCache, check
+
+    try:
+        check(path)
+    except NotOurCache as exc:
+        raise UsageError(f"--cache {path}: not a dupeviewer cache ({exc.reason}); "
+                         "choose another file") from exc
 
 
 def run_undo(argv: Sequence[str]) -> int:

@@ -1,4 +1,6 @@
-"""SQLite fingerprint cache keyed by (path, size, mtime_ns, dev, ino)."""
+"""SQLite fingerprint cache keyed by (path, size, mtime_ns, dev, ino).
+
+Which files it may write is decided in :mod:`dupeviewer.core.cachefile`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from dupeviewer.core import cachefile
+from dupeviewer.core.cachefile import NotOurCache
 from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
@@ -50,60 +54,75 @@ def _decode(file: FileStat, text: str, byte_digest: str | None,
 
 
 class Cache:
-    """Fingerprints of unchanged files. Any cache problem costs speed, never the scan."""
+    """Fingerprints of unchanged files. Any cache problem costs speed, never the scan, and
+    the cache writes only to a file it has proved its own (:mod:`cachefile`): anything else
+    at the path is left untouched and the scan runs without a cache."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        self.file: Path | None = None
+        """The real file (a symlink at ``path`` resolved), once proved ours."""
         self.warnings: list[str] = []
         self.db: sqlite3.Connection | None = None
         if path is not None:
             self._open(path)
 
+    def _disable(self, message: str) -> None:
+        self.warnings.append(f"fingerprint cache disabled: {message}")
+        log.warning(self.warnings[-1])
+        self.close()
+
     def _open(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = self._connect(path)
+            self.file, _ = cachefile.claim(path, SCHEMA_VERSION)
+            self.db = self._connect(self.file)
+        except NotOurCache as exc:
+            self._disable(f"{exc}; scanning without it")
+        except sqlite3.OperationalError as exc:  # locked, unreadable: not a reason to rebuild
+            self._disable(f"cannot open {path}: {exc}")
         except sqlite3.DatabaseError as exc:
-            self._rebuild(path, f"fingerprint cache {path} was unreadable ({exc}); rebuilt it")
-        except OSError as exc:
-            self.warnings.append(f"fingerprint cache disabled: cannot open {path}: {exc}")
-            log.warning(self.warnings[-1])
-            self.db = None
+            self._rebuild(f"fingerprint cache {path} was unreadable ({exc}); rebuilt it")
+        except (OSError, sqlite3.Error) as exc:
+            self._disable(f"cannot open {path}: {exc}")
 
-    def _connect(self, path: Path) -> sqlite3.Connection:
-        db = sqlite3.connect(path, timeout=10, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        has_table = db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='files'").fetchone()
-        if has_table and version != SCHEMA_VERSION:
+    @staticmethod
+    def _connect(file: Path) -> sqlite3.Connection:
+        """Open a file already proved ours; a cache of an earlier release with the current
+        schema is adopted (given the application_id), any other schema is rebuilt."""
+        db = sqlite3.connect(cachefile.uri(file, "rw"), uri=True, timeout=10,
+                             check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            application_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            has_table = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='files'").fetchone()
+            if not has_table or version != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(
+                    f"schema version {version}, expected {SCHEMA_VERSION}")
+            if application_id != cachefile.APPLICATION_ID:
+                db.execute(f"PRAGMA application_id={cachefile.APPLICATION_ID}")
+                db.commit()
+        except BaseException:
             db.close()
-            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, "
-            "mtime_ns INTEGER, dev INTEGER, ino INTEGER, info TEXT, skipped TEXT, "
-            "byte_digest TEXT, pixel_digest TEXT)")
-        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        db.commit()
+            raise
         return db
 
-    def _rebuild(self, path: Path, message: str) -> None:
+    def _rebuild(self, message: str) -> None:
+        self.close()
+        if self.file is None:
+            self._disable(message)
+            return
         self.warnings.append(message)
         log.warning(message)
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                os.unlink(f"{path}{suffix}")
-            except FileNotFoundError:
-                pass
-            except OSError as exc:
-                self.warnings.append(f"fingerprint cache disabled: cannot remove {path}: {exc}")
-                self.db = None
-                return
         try:
-            self.db = self._connect(path)
-        except (sqlite3.DatabaseError, OSError) as exc:
-            self.warnings.append(f"fingerprint cache disabled: {exc}")
-            self.db = None
+            cachefile.rebuild(self.file, SCHEMA_VERSION)
+            self.db = self._connect(self.file)
+        except NotOurCache as exc:
+            self._disable(f"{exc}; scanning without it")
+        except (sqlite3.Error, OSError) as exc:
+            self._disable(f"cannot rebuild {self.file}: {exc}")
 
     def _guard(self, action: str, exc: sqlite3.Error) -> None:
         message = f"fingerprint cache error while {action}: {exc}; continuing without it"
@@ -134,7 +153,7 @@ class Cache:
             if isinstance(exc, sqlite3.Error):
                 self._guard("reading", exc)
             else:
-                self._rebuild(self.path or Path(), f"fingerprint cache was malformed ({exc}); "
+                self._rebuild(f"fingerprint cache {self.path} was malformed ({exc}); "
                               "rebuilt it")
             return {}
         return found

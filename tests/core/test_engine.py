@@ -159,7 +159,9 @@ def test_changed_file_is_fingerprinted_again(library: Path, cache_file: Path) ->
 
 def test_corrupt_cache_is_rebuilt_with_a_warning(library: Path, cache_file: Path) -> None:
     photo_like(3, (320, 240)).save(library / "a.png")
-    cache_file.write_bytes(b"this is not a database" * 100)
+    scan([library], Options(cache_path=cache_file, workers=0))
+    data = cache_file.read_bytes()  # our own cache: its header is kept, its pages garbled
+    cache_file.write_bytes(data[:100] + b"this is not a database" * 100)
     result = scan([library], Options(cache_path=cache_file, workers=0))
     assert result.stats.images == 1
     assert any("rebuilt" in w for w in result.warnings)
