@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
+import sys
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -18,6 +21,78 @@ APPLICATION = "dupeviewer"
 THRESHOLD_MAX = 20
 """The loosest threshold the slider offers; the engine accepts up to 32 but the
 groups get noisy well before that."""
+
+
+FORMAT_KEY = "format"
+FORMAT = "dupeviewer-settings-1"
+"""Written as ``[General] format=dupeviewer-settings-1`` into every settings file we write:
+a file with it is ours to rewrite."""
+KNOWN_KEYS = frozenset({
+    "scan/folders", "scan/references", "scan/threshold", "scan/rotations", "scan/workers",
+    "review/markNear", "export/folder", "window/geometry", "window/splitter"})
+"""Every key any release wrote: a file holding only these (and no marker) is an earlier
+release's, and becomes ours."""
+
+
+class MemoryStore:
+    """Settings for this run only, when the settings file is not ours to write."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def value(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def setValue(self, key: str, value: Any) -> None:
+        self._values[key] = value
+
+    def remove(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    def allKeys(self) -> list[str]:
+        return sorted(self._values)
+
+    def sync(self) -> None:
+        return None
+
+    def fileName(self) -> str:
+        return ""
+
+
+def _is_ini_file(store: QSettings) -> bool:
+    """Only an INI file can be anybody's file (the Windows registry and macOS preferences
+    are the system's own stores)."""
+    return store.format() == QSettings.Format.IniFormat or (
+        store.format() == QSettings.Format.NativeFormat
+        and sys.platform not in ("darwin", "win32"))
+
+
+def foreign(store: QSettings) -> str | None:
+    """Why the file behind ``store`` is not ours to write, or None if it is: none yet, an
+    empty one (Qt leaves it so when the last key goes), one with our marker, or one of an
+    earlier release (only our keys). Qt's own ``status()`` is no help here: it reads a
+    JPEG as an INI file without error, and would write its keys over the photo."""
+    if not _is_ini_file(store):
+        return None
+    path = store.fileName()
+    try:
+        st = os.stat(path)  # Qt writes through a symlink, so judge its target
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if st.st_size == 0:
+        return None
+    marker = store.value(FORMAT_KEY)
+    if marker == FORMAT:
+        return None
+    if store.status() != QSettings.Status.NoError:
+        return "not readable as settings"
+    if marker is None and (keys := set(store.allKeys())) and keys <= KNOWN_KEYS:
+        return None
+    return f"format {marker!r}" if isinstance(marker, str) else "unknown content"
 
 
 def _as_list(value: Any) -> list[str]:
@@ -47,7 +122,17 @@ class Settings:
     """Everything the window remembers between runs."""
 
     def __init__(self, store: QSettings | None = None) -> None:
-        self.store = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+        qsettings = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
+        self.problem = foreign(qsettings)
+        """Why the settings file is not used (it is left untouched), or None."""
+        self.store: QSettings | MemoryStore = qsettings
+        if self.problem is not None:
+            log.warning("%s is not a dupeviewer settings file (%s); leaving it untouched: "
+                        "settings are defaults and are not saved this run",
+                        qsettings.fileName(), self.problem)
+            self.store = MemoryStore()
+        elif qsettings.value(FORMAT_KEY) != FORMAT:
+            qsettings.setValue(FORMAT_KEY, FORMAT)
 
     # folders ------------------------------------------------------------------------
     @property

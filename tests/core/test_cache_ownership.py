@@ -241,3 +241,15 @@ def test_a_file_that_appears_while_creating_is_not_clobbered(
     assert result.stats.images == 2
     assert cache_file.read_bytes() == b"someone else's data"
     assert [p.name for p in cache_file.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cache_is_created_on_a_file_system_without_hard_links(
+        photos: Path, cache_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_link(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    first = scan([photos], Options(workers=0, cache_path=cache_file))
+    assert not first.warnings and _ids(cache_file) == (APPLICATION_ID, SCHEMA_VERSION)
+    assert scan([photos], Options(workers=0, cache_path=cache_file)).stats.cache_hits == 2
+    assert [p.name for p in cache_file.parent.iterdir() if p.name.startswith(".")] == []
