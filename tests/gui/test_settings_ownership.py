@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.settings import APPLICATION, FORMAT, ORGANIZATION, Settings
 from tests.conftest import photo_like
+from tests.gui.conftest import Library3, scan
 
 
 @pytest.fixture
@@ -137,3 +138,23 @@ def test_an_empty_settings_file_is_ours(tmp_path: Path) -> None:
     settings.threshold = 9
     settings.sync()
     assert settings.problem is None and "threshold=9" in path.read_text(encoding="utf-8")
+
+
+def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
+        window: MainWindow, qtbot: QtBot, simple_library: Library3,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Something other than our cache where the cache lives: the scan still runs, the file
+    is left as it was, and the user is told (the log and stderr, as for any cache problem)."""
+    from dupeviewer.core.cache import default_cache_path
+
+    stray = default_cache_path()
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    _photo(stray)
+    before = _state(stray)
+    caplog.set_level(logging.WARNING)
+    scan(qtbot, window, simple_library.root)
+    assert window.review.result is not None and len(window.review.result.groups) == 2
+    assert _state(stray) == before
+    assert not [s for s in ("-wal", "-shm", "-journal") if os.path.lexists(f"{stray}{s}")]
+    assert any("not a dupeviewer cache" in r.getMessage() for r in caplog.records
+               if r.name == "dupeviewer.gui.operations")
