@@ -63,9 +63,11 @@ def _foreign_db(folder: Path) -> Path:
 
 
 def _foreign_files_table(folder: Path) -> Path:
-    """Another program's database that happens to have a table called ``files``."""
+    """Another program's database that happens to have a table called ``files``, in WAL
+    mode: a plain read-only connection would leave -wal and -shm files next to it."""
     path = folder / "index.db"
     db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
     db.execute("CREATE TABLE files (path TEXT, size INTEGER)")
     db.execute("PRAGMA user_version=6")
     db.commit()
