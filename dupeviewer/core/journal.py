@@ -1,35 +1,184 @@
-"""The trash journal (JSON lines) and finding a file in the freedesktop trash."""
+"""The trash journal: JSON lines, append-only, provably ours, fsynced before every send.
+
+The first line is the marker ``{"dupeviewer-journal": 1}``. A file without it is ours
+only when every line is a journal entry (journals of earlier versions); it gets the marker
+on its next write. Any other file at the journal's path is refused and never written to.
+Where a file went in the freedesktop trash is in :mod:`dupeviewer.core.trashdir`.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import stat
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 import platformdirs
 
+from dupeviewer.core.trashdir import locate_in_trash, trash_candidates, trash_roots
+
 log = logging.getLogger(__name__)
+
+__all__ = ["Entry", "Journal", "JournalError", "Bad", "Contents", "default_journal_path",
+           "locate_in_trash", "trash_candidates", "trash_roots", "MARKER", "HEADER"]
+
+MARKER = "dupeviewer-journal"
+VERSION = 1
+HEADER = json.dumps({MARKER: VERSION}) + "\n"
+EVENTS = frozenset({"intent", "done", "failed", "restored", "gone", "kept"})
+FIELDS = frozenset({"batch", "event", "path", "size", "digest", "trashed_to", "reason",
+                    "time"})
+_OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def default_journal_path() -> Path:
     return Path(platformdirs.user_data_dir("dupeviewer", "dupeviewer")) / "trash-journal.jsonl"
 
 
+class JournalError(Exception):
+    """The journal path holds something this app cannot prove is its own journal."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     batch: str
-    event: str  # intent | done | failed | restored
+    event: str  # intent | done | failed | restored | gone | kept
     path: str
     size: int = 0
     digest: str | None = None
     trashed_to: str | None = None
     reason: str = ""
     time: float = 0.0
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    """A journal line that is not a valid entry, and the batch it seems to belong to."""
+
+    line: int
+    reason: str
+    batch: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    entries: list[Entry] = field(default_factory=list)
+    bad: list[Bad] = field(default_factory=list)
+
+
+def _clean_absolute(path: object) -> bool:
+    return (isinstance(path, str) and os.path.isabs(path) and "\x00" not in path
+            and os.path.normpath(path) == path)
+
+
+def parse_entry(obj: object, line: int) -> Entry | str:
+    """A validated entry, or why ``obj`` is not one (never raises on a bad value)."""
+    if not isinstance(obj, dict):
+        return "not a journal entry"
+    batch, event, path = obj.get("batch"), obj.get("event"), obj.get("path")
+    size, digest, trashed_to = obj.get("size", 0), obj.get("digest"), obj.get("trashed_to")
+    reason, when = obj.get("reason", ""), obj.get("time", 0.0)
+    if not isinstance(batch, str) or not batch:
+        return "its batch is missing or not text"
+    if not isinstance(event, str) or event not in EVENTS:
+        return f"unknown event {event!r}"
+    if not _clean_absolute(path):
+        return f"its path {path!r} is not a plain absolute path"
+    if type(size) is not int or size < 0:
+        return f"its size {size!r} is not a byte count"
+    if digest is not None and (not isinstance(digest, str) or not digest.isalnum()):
+        return f"its digest {digest!r} is not a digest"
+    if trashed_to is not None and not _clean_absolute(trashed_to):
+        return f"its place in the trash {trashed_to!r} is not a plain absolute path"
+    if not isinstance(reason, str):
+        return f"its reason {reason!r} is not text"
+    if type(when) not in (int, float) or not math.isfinite(when):
+        return f"its time {when!r} is not a time"
+    assert isinstance(path, str)
+    return Entry(batch, event, path, size, digest, trashed_to, reason, float(when), line)
+
+
+def _is_header(line: str) -> bool:
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return False
+    if not isinstance(obj, dict) or MARKER not in obj:
+        return False
+    if obj[MARKER] != VERSION:
+        raise JournalError(f"it is a trash journal of another dupeviewer version "
+                           f"({obj[MARKER]!r}); it was left as it is")
+    return True
+
+
+def _entry_shaped(line: str) -> bool:
+    """An entry as earlier versions wrote it (types are checked later, per entry)."""
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and {"batch", "event", "path"} <= set(obj) <= FIELDS
+
+
+def entry_lines(data: bytes, path: Path) -> tuple[bool, list[tuple[int, str]]]:
+    """(has the marker, numbered entry lines) of a journal file's bytes; JournalError for
+    a file that is not provably a dupeviewer journal."""
+    if not data:
+        return False, []
+    lines = data.decode("utf-8", "surrogateescape").split("\n")
+    numbered = list(enumerate(lines, 1))
+    if _is_header(lines[0]):
+        return True, [(n, text) for n, text in numbered[1:] if text.strip()]
+    complete, tail = numbered[:-1], lines[-1]
+    # An earlier version's journal: every line an entry, but a last one cut short by a kill
+    if not complete or not all(_entry_shaped(text) for _, text in complete):
+        raise JournalError(f"{path} is not a dupeviewer trash journal (its first line is not "
+                           f"{HEADER.strip()} and not every line is a journal entry); it was "
+                           "left as it is")
+    if tail and not _entry_shaped(tail):
+        log.warning("journal %s: its last line was cut short", path)
+    return False, numbered if tail else complete
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; one process writes at a time anyway
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks, offset = [], 0
+    while chunk := os.pread(fd, 1 << 20, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class Journal:
@@ -42,6 +191,28 @@ class Journal:
     def new_batch() -> str:
         return f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
+    def _load(self) -> bytes | None:
+        """The journal's bytes (None: no file); refuses anything but a regular file."""
+        assert self.path is not None
+        try:
+            fd = os.open(self.path, os.O_RDONLY | _OPEN_FLAGS)
+        except FileNotFoundError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise JournalError(f"{self.path} is not a regular file, so it cannot be the "
+                                   "trash journal; it was left as it is")
+            return _read_all(fd)
+        finally:
+            os.close(fd)
+
+    def check(self) -> None:
+        """Raise JournalError unless the journal is absent, empty or provably ours."""
+        if self.path is not None:
+            data = self._load()
+            if data is not None:
+                entry_lines(data, self.path)
+
     def record(self, batch: str, event: str, path: str, size: int = 0,
                digest: str | None = None, trashed_to: str | None = None,
                reason: str = "") -> None:
@@ -49,107 +220,82 @@ class Journal:
             return
         entry = {"batch": batch, "event": event, "path": path, "size": size, "digest": digest,
                  "trashed_to": trashed_to, "reason": reason, "time": time.time()}
-        line = json.dumps(entry, ensure_ascii=True) + "\n"
+        self._append((json.dumps(entry, ensure_ascii=True) + "\n").encode("ascii"))
+
+    def _append(self, line: bytes) -> None:
+        assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a", encoding="ascii") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _OPEN_FLAGS, 0o600)
+            try:
+                _lock(fd)
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    raise JournalError(f"{self.path} is not a regular file, so it cannot be "
+                                       "the trash journal; it was left as it is")
+                try:
+                    now = os.stat(self.path)
+                except FileNotFoundError:
+                    continue
+                if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                    continue  # replaced (marker added) by another process meanwhile
+                data = _read_all(fd)
+                marked, _ = entry_lines(data, self.path)
+                if data and not marked:
+                    self._add_marker(data)
+                    continue
+                prefix = HEADER.encode("ascii") if not data else b""
+                if data and not data.endswith(b"\n"):
+                    prefix = b"\n"  # the last line was cut short by a kill
+                _write_all(fd, prefix + line)
+                os.fsync(fd)
+                if not data:
+                    _fsync_folder(self.path.parent)
+                return
+            finally:
+                os.close(fd)
+
+    def _add_marker(self, data: bytes) -> None:
+        """Rewrite an earlier version's journal with the marker first (atomic replace)."""
+        assert self.path is not None
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(fd, HEADER.encode("ascii") + data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, self.path)
+        _fsync_folder(self.path.parent)
+        log.info("journal %s: marked as a dupeviewer journal", self.path)
+
+    def read(self) -> Contents:
+        """Every valid entry and every bad line, in order; JournalError if not ours."""
+        if self.path is None:
+            return Contents()
+        data = self._load()
+        if data is None:
+            return Contents()
+        _, lines = entry_lines(data, self.path)
+        contents = Contents()
+        batch: str | None = None
+        for number, text in lines:
+            try:
+                parsed = parse_entry(json.loads(text), number)
+            except ValueError as exc:
+                parsed = f"not JSON ({exc})"
+            if isinstance(parsed, Entry):
+                contents.entries.append(parsed)
+                batch = parsed.batch
+                continue
+            try:
+                raw = json.loads(text)
+                named = raw.get("batch") if isinstance(raw, dict) else None
+            except ValueError:
+                named = None
+            contents.bad.append(Bad(number, parsed, named if isinstance(named, str) else batch))
+            log.warning("journal %s line %d: %s", self.path, number, parsed)
+        return contents
 
     def entries(self) -> list[Entry]:
-        if self.path is None or not self.path.exists():
-            return []
-        found = []
-        with open(self.path, encoding="ascii", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                try:
-                    found.append(Entry(**json.loads(line)))
-                except (ValueError, TypeError) as exc:
-                    log.warning("journal %s line %d unreadable: %s", self.path, number, exc)
-        return found
-
-
-def trash_roots(path: str) -> list[tuple[Path, Path | None]]:
-    """Freedesktop trash folders that may hold ``path``, with the top dir paths are
-    relative to (None: absolute paths)."""
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"))
-    roots: list[tuple[Path, Path | None]] = [(data_home / "Trash", None)]
-    mount = Path(os.path.realpath(os.path.dirname(path) or "."))
-    while not os.path.ismount(mount) and mount != mount.parent:
-        mount = mount.parent
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    roots += [(mount / ".Trash" / str(uid), mount), (mount / f".Trash-{uid}", mount)]
-    return roots
-
-
-def _info_path(text: str) -> str | None:
-    for line in text.splitlines():
-        if line.startswith("Path="):
-            return os.fsdecode(unquote(line[5:], errors="surrogateescape").encode(
-                "utf-8", "surrogateescape"))
-    return None
-
-
-def _send2trash_names(trash: Path, name: str) -> list[str]:
-    """The names send2trash may have given ``name`` in ``trash``: ``name``, then
-    ``stem 1.ext``, ``stem 2.ext``... up to the first slot it would have found free."""
-    stem, ext = os.path.splitext(name)
-    names = []
-    for number in range(10_000):
-        candidate = name if number == 0 else f"{stem} {number}{ext}"
-        try:
-            taken = (os.path.lexists(trash / "info" / f"{candidate}.trashinfo")
-                     or os.path.lexists(trash / "files" / candidate))
-        except (OSError, ValueError):
-            break
-        if not taken:
-            break
-        names.append(f"{candidate}.trashinfo")
-    return names
-
-
-def _newest_match(trash: Path, info_names: list[str], expected: set[str],
-                  best: tuple[float, str] | None) -> tuple[float, str] | None:
-    for info_name in info_names:
-        info = trash / "info" / info_name
-        try:
-            text = info.read_text(encoding="utf-8", errors="surrogateescape")
-            mtime = info.stat().st_mtime
-        except OSError:
-            continue
-        if _info_path(text) in expected and (best is None or mtime >= best[0]):
-            best = (mtime, str(trash / "files" / info_name[: -len(".trashinfo")]))
-    return best
-
-
-def locate_in_trash(path: str) -> str | None:
-    """Where send2trash put ``path`` (the newest matching .trashinfo), or None.
-
-    The names send2trash uses are tried first, so a trash holding thousands of files is
-    not listed once per trashed file; other naming schemes (gio) fall back to a listing."""
-    absolute = os.path.abspath(path)
-    name = os.path.basename(absolute)
-    stem = os.path.splitext(name)[0]
-    best: tuple[float, str] | None = None
-    for trash, top in trash_roots(absolute):
-        info_dir = trash / "info"
-        if not info_dir.is_dir():
-            continue
-        expected = {absolute}
-        if top is not None:
-            expected.add(os.path.relpath(absolute, top))
-        found = _newest_match(trash, _send2trash_names(trash, name), expected, None)
-        if found is None:
-            try:
-                listed = [e.name for e in os.scandir(info_dir)
-                          if e.name.startswith(stem) and e.name.endswith(".trashinfo")]
-            except OSError:
-                continue
-            found = _newest_match(trash, listed, expected, None)
-        if found is not None and (best is None or found[0] >= best[0]):
-            best = found
-    return best[1] if best else None
-
-
-def quote_path(path: str) -> str:
-    return quote(os.fsencode(path))
+        return self.read().entries

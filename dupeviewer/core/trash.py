@@ -18,14 +18,15 @@ from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_prog
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
 from dupeviewer.core.grouping import relation
-from dupeviewer.core.journal import Journal, default_journal_path, locate_in_trash
+from dupeviewer.core.journal import Journal, JournalError, default_journal_path
+from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.model import Group, ImageInfo
 from dupeviewer.core.undo import UndoReport, undo_last
 
 log = logging.getLogger(__name__)
 
 __all__ = ["PlanError", "Request", "Outcome", "TrashReport", "plan", "trash", "undo_last",
-           "UndoReport"]
+           "UndoReport", "JournalError"]
 
 
 class PlanError(ValueError):
@@ -200,25 +201,54 @@ def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
     return Outcome(path, True, f"moved to the trash{note}", where, size)
 
 
-def _journal_digest(info: ImageInfo) -> str | None:
-    """The victim's byte digest for the journal: the scan computed it only for files whose
-    size collided with another's, so read the file now when it is missing."""
+def _journal_digest(info: ImageInfo) -> tuple[str | None, str]:
+    """(the victim's byte digest for the journal, '') or (None, why it cannot be read).
+
+    The scan computed it only for files whose size collided with another's, so read the
+    file now when it is missing: undo restores only a file whose digest it can check."""
     if info.byte_digest:
-        return info.byte_digest
+        return info.byte_digest, ""
     if _unchanged(info) is not None:
-        return None  # not the scanned file any more (verify refuses it); opening a FIFO
+        return None, ""  # not the scanned file any more (verify refuses it); opening a FIFO
         # that took its place would block for ever
     try:
-        return byte_digest(info.path)
-    except OSError:
-        return None
+        return byte_digest(info.path), ""
+    except OSError as exc:
+        return None, (f"not trashed: it cannot be read ({reason_for(exc)}), so undo could "
+                      "not check it; the file was left in place")
+
+
+def _trash_recorded(request: Request, journal: Journal, batch: str,
+                    send: Callable[[str], None]) -> Outcome:
+    """Journal the intent (fsynced), trash, journal the outcome. A kill between the move
+    and the outcome's line leaves the intent, which undo follows into the trash."""
+    path, size = request.victim.path, request.victim.size
+    digest, unreadable = _journal_digest(request.victim)
+    journal.record(batch, "intent", path, size, digest)
+    try:
+        if unreadable:
+            outcome = Outcome(path, False, verify(request) or unreadable)
+        else:
+            outcome = trash_one(request, send)
+    except BaseException:  # Ctrl+C or exit mid-call: journal where the file is first
+        moved = not os.path.lexists(path)
+        journal.record(batch, "done" if moved else "failed", path, size, digest,
+                       locate_in_trash(path) if moved else None, "interrupted")
+        raise
+    journal.record(batch, "done" if outcome.ok else "failed", path, size, digest,
+                   outcome.trashed_to, outcome.reason)
+    return outcome
 
 
 def trash(requests: Sequence[Request], journal: Journal | None = None,
           progress: Progress = no_progress, cancel: CancelToken | None = None,
           send: Callable[[str], None] = _send) -> TrashReport:
-    """Trash each request's victim after verifying it; never deletes permanently."""
+    """Trash each request's victim after verifying it; never deletes permanently.
+
+    Raises :class:`JournalError`, before anything moves, when the journal's path holds a
+    file that is not provably this app's journal."""
     journal = journal if journal is not None else Journal(default_journal_path())
+    journal.check()
     cancel = cancel or CancelToken()
     batch = journal.new_batch()
     outcomes: list[Outcome] = []
@@ -226,18 +256,7 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
         if cancel.cancelled:
             return TrashReport(tuple(outcomes), cancelled=True)
         progress(ProgressEvent("trash", done, len(requests), request.victim.path))
-        digest = _journal_digest(request.victim)
-        journal.record(batch, "intent", request.victim.path, request.victim.size, digest)
-        try:
-            outcome = trash_one(request, send)
-        except BaseException:  # Ctrl+C or exit mid-call: journal where the file is first
-            path = request.victim.path
-            moved = not os.path.lexists(path)
-            journal.record(batch, "done" if moved else "failed", path, request.victim.size,
-                           digest, locate_in_trash(path) if moved else None, "interrupted")
-            raise
-        journal.record(batch, "done" if outcome.ok else "failed", outcome.path,
-                       request.victim.size, digest, outcome.trashed_to, outcome.reason)
+        outcome = _trash_recorded(request, journal, batch, send)
         outcomes.append(outcome)
         if not outcome.ok:
             log.warning("%s: %s", outcome.path, outcome.reason)

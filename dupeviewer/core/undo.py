@@ -1,18 +1,30 @@
-"""Undo the last trash action by moving its files back out of the freedesktop trash."""
+"""Undo the last trash action by moving its files back out of the freedesktop trash.
+
+The last action is the newest batch of the journal with anything left to restore: a file
+journalled as trashed, or (after a kill between the move and its journal line) a file the
+journal meant to trash that has left its place. A file goes back only when the trash's copy
+is provably the one this app trashed: its ``.trashinfo`` names the original path and its
+size and digest are the journalled ones. It goes back only to that path, never over a file.
+"""
 
 from __future__ import annotations
 
 import errno
 import logging
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dupeviewer.core.discover import reason_for
-from dupeviewer.core.journal import Journal, default_journal_path
+from dupeviewer.core.fingerprint import byte_digest
+from dupeviewer.core.journal import Contents, Entry, Journal, JournalError, default_journal_path
+from dupeviewer.core.trashdir import came_from, info_for, root_of, same_place, trash_candidates
 
 log = logging.getLogger(__name__)
+
+SETTLED = ("restored", "gone", "kept")
 
 
 @dataclass
@@ -20,10 +32,11 @@ class UndoReport:
     restored: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     message: str = ""
+    refused: bool = False  # the journal could not be used at all; message says why
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.refused
 
     def lines(self) -> list[str]:
         out = [f"restored: {p}" for p in self.restored]
@@ -33,33 +46,116 @@ class UndoReport:
         return out
 
 
-def _last_batch(journal: Journal) -> tuple[str | None, list[tuple[str, str | None]]]:
-    """The newest batch with trashed files that were neither restored nor lost since."""
-    trashed: dict[str, list[tuple[str, str | None]]] = {}
-    settled: set[tuple[str, str]] = set()
-    for entry in journal.entries():
-        if entry.event == "done":
-            trashed.setdefault(entry.batch, []).append((entry.path, entry.trashed_to))
-        elif entry.event in ("restored", "gone"):
-            settled.add((entry.batch, entry.path))
-    for batch in reversed(list(trashed)):
-        left = [(p, s) for p, s in trashed[batch] if (batch, p) not in settled]
-        if left:
-            return batch, left
-    return None, []
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One file of a batch to put back: where it was, what it was, where the journal says
+    it went (None: the kill came before the journal heard)."""
+
+    path: str
+    size: int
+    digest: str | None
+    stored: str | None
+
+
+@dataclass
+class Batch:
+    name: str
+    items: list[Item] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _batches(contents: Contents) -> list[Batch]:
+    """Every batch with something left to restore, oldest first; no file system writes."""
+    order: dict[str, None] = {}
+    intents: dict[tuple[str, str], Entry] = {}
+    done: dict[tuple[str, str], Entry] = {}
+    ended: set[tuple[str, str]] = set()
+    for entry in contents.entries:
+        order.setdefault(entry.batch)
+        key = (entry.batch, entry.path)
+        if entry.event == "intent":
+            intents[key] = entry
+        elif entry.event == "done":
+            done[key] = entry
+        elif entry.event == "failed":
+            ended.add(key)
+        else:  # restored | gone | kept
+            ended.add(key)
+            done.pop(key, None)
+    found = {name: Batch(name) for name in order}
+    for key, entry in done.items():
+        intent = intents.get(key)
+        if intent is not None and (intent.size, intent.digest) != (entry.size, entry.digest):
+            found[key[0]].problems.append((entry.path, f"journal line {entry.line} disagrees "
+                                           f"with line {intent.line} on its size or digest; "
+                                           "left in the trash"))
+            continue
+        found[key[0]].items.append(Item(entry.path, entry.size, entry.digest, entry.trashed_to))
+    for key, intent in intents.items():
+        if key in done or key in ended or os.path.lexists(intent.path):
+            continue  # journalled, or never moved: nothing to do
+        found[key[0]].items.append(Item(intent.path, intent.size, intent.digest, None))
+    for bad in contents.bad:
+        if bad.batch in found:
+            found[bad.batch].problems.append((f"journal line {bad.line}",
+                                              f"unreadable entry, skipped: {bad.reason}"))
+    return [b for b in found.values() if b.items]
+
+
+def _check(item: Item, stored: str) -> str | None:
+    """None if ``stored`` is provably the file this app trashed from ``item.path``."""
+    place = root_of(stored, item.path)
+    if place is None:
+        return f"the journal names {stored} as its place, which is not in a trash folder"
+    recorded = came_from(info_for(stored), place[1])
+    if recorded is None:
+        return f"{stored} has no readable .trashinfo, so it may not be this file"
+    if not same_place(recorded, item.path):
+        return f"the file in the trash at {stored} came from {recorded}, not from this path"
+    try:
+        st = os.lstat(stored)
+        if not stat.S_ISREG(st.st_mode):
+            return f"{stored} is not a regular file"
+        if item.digest is None:
+            return "the journal recorded no digest of it, so it cannot be checked"
+        if st.st_size != item.size or byte_digest(stored) != item.digest:
+            return (f"the file in the trash at {stored} is not the one trashed from here "
+                    "(its size or bytes differ)")
+    except OSError as exc:
+        return f"cannot check {stored}: {reason_for(exc)}"
+    return None
+
+
+def _find(item: Item) -> tuple[str | None, str]:
+    """(the verified file in the trash, '') or (None, why not)."""
+    tried: list[str] = []
+    first_problem = ""
+    for stored in ([item.stored] if item.stored else []) + trash_candidates(item.path):
+        if stored in tried:
+            continue
+        tried.append(stored)
+        if not os.path.lexists(stored):
+            continue
+        problem = _check(item, stored)
+        if problem is None:
+            return stored, ""
+        first_problem = first_problem or problem
+    if first_problem:
+        return None, first_problem + "; it was left in the trash"
+    return None, "no longer in the trash"
 
 
 def _restore(original: str, stored: str) -> str | None:
     """Move one file back; None on success, else the reason it stayed in the trash."""
     if os.path.lexists(original):
         return "a file now exists at the original path; not overwritten"
-    if not os.path.lexists(stored):
-        return "no longer in the trash"
     try:
         os.makedirs(os.path.dirname(original) or ".", exist_ok=True)
         try:
             os.link(stored, original)  # fails rather than overwrite a file that just appeared
         except OSError as exc:
+            if exc.errno == errno.EEXIST:
+                return "a file now exists at the original path; not overwritten"
             if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EOPNOTSUPP):
                 raise
             if os.path.lexists(original):
@@ -69,7 +165,7 @@ def _restore(original: str, stored: str) -> str | None:
             os.unlink(stored)
     except OSError as exc:
         return reason_for(exc)
-    info = Path(stored).parent.parent / "info" / (Path(stored).name + ".trashinfo")
+    info = info_for(stored)  # only now: the file is back, so the trash stays consistent
     try:
         info.unlink()
     except OSError as exc:
@@ -77,34 +173,51 @@ def _restore(original: str, stored: str) -> str | None:
     return None
 
 
+def _read(journal: Journal) -> Contents | str:
+    try:
+        return journal.read()
+    except JournalError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read the trash journal {journal.path}: {reason_for(exc)}"
+
+
 def pending(journal_path: Path | None = None) -> int:
     """How many files the next :func:`undo_last` would try to restore (0: nothing to undo)."""
-    return len(_last_batch(Journal(journal_path or default_journal_path()))[1])
+    contents = _read(Journal(journal_path or default_journal_path()))
+    if isinstance(contents, str):
+        log.warning("%s", contents)
+        return 0
+    batches = _batches(contents)
+    return len(batches[-1].items) if batches else 0
 
 
 def undo_last(journal_path: Path | None = None) -> UndoReport:
     """Restore the files of the last trash action that has not been undone yet."""
     journal = Journal(journal_path or default_journal_path())
-    batch, files = _last_batch(journal)
     report = UndoReport()
-    if batch is None:
+    contents = _read(journal)
+    if isinstance(contents, str):
+        report.message, report.refused = contents, True
+        return report
+    batches = _batches(contents)
+    if not batches:
         report.message = "Nothing to undo."
         return report
     if sys.platform in ("win32", "darwin"):
         report.message = ("Could not restore automatically on this system: the files are in "
                           "the trash; restore them from there.")
         return report
-    for original, stored in files:
-        if stored is None:
-            report.failed.append((original, "its place in the trash is unknown; restore it "
-                                  "from the trash by hand"))
-            continue
-        problem = _restore(original, stored)
+    batch = batches[-1]
+    report.failed += batch.problems
+    for item in batch.items:
+        stored, why = _find(item)
+        problem = why if stored is None else _restore(item.path, stored)
         if problem is None:
-            report.restored.append(original)
-            journal.record(batch, "restored", original)
-        else:
-            report.failed.append((original, problem))
-            if problem == "no longer in the trash":
-                journal.record(batch, "gone", original)  # emptied: never retried
+            report.restored.append(item.path)
+            journal.record(batch.name, "restored", item.path)
+            continue
+        report.failed.append((item.path, problem))
+        if problem == "no longer in the trash":
+            journal.record(batch.name, "gone", item.path)  # emptied: never retried
     return report
