@@ -7,8 +7,9 @@ Reference-folder copies count as kept and can never be marked.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dupeviewer.core.model import Group, ImageInfo
 
@@ -33,6 +34,12 @@ def _date_key(info: ImageInfo, newest: bool = False) -> str:
 
 
 LOSSLESS = frozenset({"PNG", "BMP", "DIB", "TIFF"})
+CAMERA_FORMATS = frozenset({"JPEG", "MPO", "HEIF"})
+"""What cameras and phones write; PNG, TIFF or WebP copies are conversions."""
+
+HISTORY = ("taken", "camera", "gps")
+"""The picture's history a copy can hold, most telling first."""
+HISTORY_WORDS = {"taken": "date taken", "camera": "camera", "gps": "GPS"}
 
 
 def quality_score(info: ImageInfo) -> int:
@@ -43,49 +50,148 @@ def quality_score(info: ImageInfo) -> int:
     return info.quality if info.quality is not None else 0
 
 
-RANK: dict[str, Callable[[ImageInfo], object]] = {
-    "resolution": lambda i: -i.pixels,
-    "size": lambda i: -i.size,
-    "oldest": lambda i: _date_key(i),
-    "newest": lambda i: _date_key(i, newest=True),
-    "quality": lambda i: -quality_score(i),
-}
+def history(info: ImageInfo) -> tuple[str, ...]:
+    """Which of date taken, camera and GPS the file records, in :data:`HISTORY` order."""
+    held = {"taken": info.taken is not None, "camera": bool(info.camera), "gps": info.gps}
+    return tuple(name for name in HISTORY if held[name])
 
 
-def default_rank(info: ImageInfo) -> tuple[object, ...]:
-    """Highest resolution, then largest file, then oldest date taken, then shortest path."""
-    return (-info.pixels, -info.size, _date_key(info), len(info.path), info.path)
+def pictures(infos: Sequence[ImageInfo]) -> list[int]:
+    """For each copy, the index of the first copy with the same bytes or the same decoded
+    pixels (directly or through another copy): copies of one picture share an index."""
+    parent = list(range(len(infos)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first: dict[tuple[str, str], int] = {}
+    for index, info in enumerate(infos):
+        for key in (("b", info.byte_digest), ("p", info.pixel_digest)):
+            if key[1] is not None:
+                a, b = find(index), find(first.setdefault((key[0], key[1]), index))
+                parent[max(a, b)] = min(a, b)
+    return [find(i) for i in range(len(infos))]
+
+
+class Rank(NamedTuple):
+    """A copy's place in the suggested order: the smaller, the better (see
+    :func:`rank_keys`)."""
+
+    resolution: int
+    """Minus the pixel count."""
+    quality: int
+    """Minus the quality score of the picture (the lowest of its same-pixel copies)."""
+    no_taken: bool
+    no_camera: bool
+    no_gps: bool
+    converted: bool
+    """Not in a camera's own format (:data:`CAMERA_FORMATS`)."""
+    mtime_ns: int
+    path_length: int
+    path: str
+
+
+def rank_keys(infos: Sequence[ImageInfo]) -> list[Rank]:
+    """Sort keys, best copy first: resolution, then quality, then history (date taken,
+    camera, GPS), then the camera's own format, then the oldest file, then the shortest
+    path.
+
+    Resolution and quality belong to the picture: copies with the same pixels share them
+    (a PNG re-save of a quality-70 JPEG holds quality-70 pixels), so among them only the
+    history, the format and the age decide. File size never does."""
+    same = pictures(infos)
+    quality: dict[int, int] = {}
+    for index, info in enumerate(infos):
+        quality[same[index]] = min(quality.get(same[index], 101), quality_score(info))
+    keys = []
+    for index, info in enumerate(infos):
+        held = history(info)
+        keys.append(Rank(-info.pixels, -quality[same[index]], "taken" not in held,
+                         "camera" not in held, "gps" not in held,
+                         info.format not in CAMERA_FORMATS, info.mtime_ns,
+                         len(info.path), info.path))
+    return keys
+
+
+def _rule_key(rule: str, info: ImageInfo, key: Rank) -> object:
+    """The part of the order a keep-by rule puts first; resolution and quality are the
+    picture's, as in :func:`rank_keys`."""
+    if rule == "resolution":
+        return key.resolution
+    if rule == "quality":
+        return key.quality
+    if rule == "size":
+        return -info.size
+    return _date_key(info, newest=rule == "newest")
 
 
 def choose_keeper(infos: Sequence[ImageInfo], references: Sequence[bool] = ()) -> tuple[int, str]:
     """Index of the copy to keep and the reason, in words a user understands."""
     refs = list(references) or [False] * len(infos)
-    order = sorted(range(len(infos)), key=lambda i: (not refs[i], default_rank(infos[i])))
+    keys = rank_keys(infos)
+    order = sorted(range(len(infos)), key=lambda i: (not refs[i], keys[i]))
     best = order[0]
     if refs[best] and not all(refs):
         return best, "in a reference folder"
-    return best, _why(infos[best], [infos[i] for i in order[1:]])
+    return best, _why(infos[best], keys[best], [keys[i] for i in order[1:]])
 
 
-def _why(best: ImageInfo, others: Sequence[ImageInfo]) -> str:
+_HELD = {"taken": "no_taken", "camera": "no_camera", "gps": "no_gps"}
+
+
+def _why(best: ImageInfo, key: Rank, others: Sequence[Rank]) -> str:
     """Each rule that set the keeper apart from some other copy, in rule order."""
     if not others:
         return "only copy"
-    parts = []
+    decided: set[str] = set()
     rest = list(others)
-    if any(o.pixels < best.pixels for o in rest):
+    beaten: list[Rank] = []  # copies set apart by their history
+    for step in Rank._fields[:Rank._fields.index("path_length")]:
+        if any(getattr(o, step) != getattr(key, step) for o in rest):
+            decided.add(step)
+            if step in _HELD.values():
+                beaten += [o for o in rest if getattr(o, step) != getattr(key, step)]
+        rest = [o for o in rest if getattr(o, step) == getattr(key, step)]
+    # every item of history the keeper holds and a copy it beat on history lacks
+    held = [name for name, field in _HELD.items()
+            if not getattr(key, field) and any(getattr(o, field) for o in beaten)]
+    parts = []
+    if "resolution" in decided:
         parts.append(f"highest resolution ({best.width}\u00d7{best.height})")
-    rest = [o for o in rest if o.pixels == best.pixels]
-    if any(o.size < best.size for o in rest):
-        parts.append("largest file")
-    rest = [o for o in rest if o.size == best.size]
-    if any(_date_key(o) > _date_key(best) for o in rest):
-        parts.append("oldest date taken")
-    rest = [o for o in rest if _date_key(o) == _date_key(best)]
+    if "quality" in decided:
+        parts.append("best quality (lossless)" if key.quality == -101
+                     else f"best quality (JPEG quality {-key.quality})")
+    if held:
+        parts.append(_has(held, len(others)))
+    if "converted" in decided:
+        parts.append(f"camera's own format ({best.format})")
+    if "mtime_ns" in decided:
+        parts.append("oldest file")
     if rest:
-        shorter = all(len(o.path) > len(best.path) for o in rest)
+        shorter = all(o.path_length > key.path_length for o in rest)
         parts.append("shortest path" if shorter else "first by name")
     return "; ".join(parts)
+
+
+def _has(held: Sequence[str], others: int) -> str:
+    """``has the date taken and camera (the other copy lacks them)``."""
+    words = [HISTORY_WORDS[name] for name in held]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    who = "the other copy lacks" if others == 1 else "other copies lack"
+    return f"has the {listed} ({who} {'it' if len(words) == 1 else 'them'})"
+
+
+def lost_history(group: Group, marked: Collection[int], m: int) -> tuple[str, ...]:
+    """The history (:data:`HISTORY` names) that copy ``m`` records and no copy left
+    unmarked records: what trashing the marked copies would lose."""
+    if m not in marked:
+        return ()
+    kept = [set(history(x.info)) for i, x in enumerate(group.members) if i not in marked]
+    return tuple(name for name in history(group.members[m].info)
+                 if not any(name in held for held in kept))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,23 +263,40 @@ class Selection:
             marks.clear()
 
     def keep_by(self, rule: str, folder: str | None = None) -> None:
-        """Keep one copy per group chosen by ``rule`` and mark the rest."""
+        """Keep one copy per group chosen by ``rule`` and mark the rest; ties go to the
+        suggested order (:func:`rank_keys`)."""
         if rule not in RULES:
             raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
+        if rule == "folder" and folder is None:
+            raise ValueError("the folder rule needs a folder")
         for g, group in enumerate(self.groups):
             members = group.members
+            infos = [x.info for x in members]
+            keys = rank_keys(infos)
             if rule == "folder":
-                if folder is None:
-                    raise ValueError("the folder rule needs a folder")
-                inside = [m for m, x in enumerate(members) if in_folder(x.path, [folder])]
+                inside = [m for m, x in enumerate(members)
+                          if in_folder(x.path, [folder or ""])]
                 if not inside:
                     continue  # no copy in that folder: leave this group as it is
-                keep = min(inside, key=lambda m: default_rank(members[m].info))
+                keep = min(inside, key=lambda m: keys[m])
             else:
-                key = RANK[rule]
                 keep = min(range(len(members)),
-                           key=lambda m: (key(members[m].info), default_rank(members[m].info)))
+                           key=lambda m: (_rule_key(rule, infos[m], keys[m]), keys[m]))
             self.marked[g] = {m for m, x in enumerate(members) if m != keep and not x.reference}
+
+    def lost(self, g: int, m: int) -> tuple[str, ...]:
+        """The history copy ``m`` of group ``g`` would take to the trash (see
+        :func:`lost_history`)."""
+        return lost_history(self.groups[g], self.marked[g], m)
+
+    def losses(self) -> dict[str, tuple[str, ...]]:
+        """Each marked file that records history no kept copy of its group records."""
+        found = {}
+        for g, m in self.items():
+            lost = self.lost(g, m)
+            if lost:
+                found[self.groups[g].members[m].path] = lost
+        return found
 
     def violations(self) -> list[Violation]:
         found = []

@@ -125,7 +125,9 @@ def test_keeper_reason_names_every_rule_that_decided() -> None:
     index, reason = choose_keeper([small, twin, big])
     assert index == 1  # "backup" sorts before "camera"
     assert reason == "highest resolution (200\u00d7200); first by name"
-    assert choose_keeper([small, _info("x/a", 1, size=900, width=100)])[1] == "largest file"
+    # a larger file of the same resolution and quality says nothing about the picture
+    heavier = _info("phone/a_heavier", 1, size=900, width=100)
+    assert choose_keeper([small, heavier]) == (0, "shortest path")
 
 
 def test_marks_carry_over_a_regroup() -> None:
