@@ -61,6 +61,19 @@ def trash_dirs() -> set[str]:
     return {os.path.realpath(os.path.join(data_home, "Trash"))}
 
 
+def trash_identities() -> set[tuple[int, int]]:
+    """(st_dev, st_ino) of the existing trash folders: a folder met during the walk is
+    compared by identity, whatever path reaches it, at one stat per folder."""
+    identities = set()
+    for path in trash_dirs():
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # no trash yet: nothing to skip
+        identities.add((st.st_dev, st.st_ino))
+    return identities
+
+
 def resolve_roots(roots: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
     """Resolve symlinks, drop repeated roots and roots nested inside another root."""
     resolved: list[str] = []
@@ -98,21 +111,30 @@ class _Walker:
         self.seen_files: set[tuple[int, int]] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
         self.symlinks: list[tuple[str, tuple[int, int]]] = []
-        self.trash = trash_dirs()
+        self.trash = trash_identities()
 
     def skip(self, path: str, reason: str) -> None:
         self.result.skipped.append(Skipped(path, reason))
 
     def walk(self, root: str) -> None:
+        """Depth first with an explicit stack (no recursion limit), one stat per folder.
+
+        Folder symlinks are never followed, so a loop can only come from a bind mount;
+        the identities of every walked folder (a superset of those on the current path)
+        stop it, and also stop a folder reached twice. No os.path.realpath here: it asks
+        the disk about every component of the path, which made a deep tree cubic."""
         stack = [root]
         while stack:
             self.cancel.raise_if_cancelled()
             folder = stack.pop()
             try:
                 st = os.stat(folder)
-                if (st.st_dev, st.st_ino) in self.seen_dirs:
+                identity = (st.st_dev, st.st_ino)
+                if identity in self.seen_dirs:
                     continue  # bind mount or repeated root: already walked
-                self.seen_dirs.add((st.st_dev, st.st_ino))
+                if identity in self.trash and folder != root:
+                    continue  # the user's trash under another name or path
+                self.seen_dirs.add(identity)
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
@@ -133,7 +155,7 @@ class _Walker:
                 self.visit_symlink(entry)
                 return "link"
             if entry.is_dir(follow_symlinks=False):
-                if is_skipped_dir(name) or os.path.realpath(path) in self.trash:
+                if is_skipped_dir(name):
                     return "skip"
                 if self.excludes and _excluded(path, name, self.excludes):
                     return "skip"
