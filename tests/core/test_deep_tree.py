@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dupeviewer.core import discover as discover_module
 from dupeviewer.core.discover import discover, resolve_roots
 
 DEPTH = 1500
