@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.gui import text
 from dupeviewer.gui.group_model import GroupRole, kind_label
-from dupeviewer.gui.member_model import MemberRole
+from dupeviewer.gui.member_model import MemberRole, lost_label
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.thumbnails import ThumbnailLoader
 
@@ -49,6 +49,7 @@ REFERENCE_COLOUR = QColor("#1565c0")
 TRASH_COLOUR = QColor("#c62828")
 HIGHLIGHT_COLOUR = QColor("#1b6e2a")
 ANIMATED_COLOUR = QColor("#455a64")
+WARNING_COLOUR = QColor("#b54708")
 
 CARD = QSize(248, 428)
 THUMB = QSize(224, 180)
@@ -219,8 +220,8 @@ class CardDelegate(QStyledItemDelegate):
              "quality"),
             (self.tr("Taken {date}").format(date=text.taken(index.data(MemberRole.Taken))),
              font, normal, "date"),
-            (facts[1], _small(font, -1), muted, ""),
-            (facts[2], _small(font, -1), muted, ""),
+            (facts[1], _small(font, -1), muted, "camera"),
+            (facts[2], _small(font, -1), muted, "gps"),
         ]
         painter.save()
         y = top
@@ -237,17 +238,26 @@ class CardDelegate(QStyledItemDelegate):
             painter.drawText(QRect(left, y, width, metrics.height()),
                              Qt.AlignmentFlag.AlignLeft, metrics.elidedText(label, mode, width))
             y += metrics.height() + 3
+        note_font = _small(font, -1)
+        metrics = QFontMetrics(note_font)
+        painter.setFont(note_font)
         reason = str(index.data(MemberRole.KeeperReason) or "")
         if reason:
-            reason_font = _small(font, -1)
-            metrics = QFontMetrics(reason_font)
-            painter.setFont(reason_font)
             painter.setPen(KEEP_COLOUR)
             # the card has room for the deciding rule; the header shows the whole reason
             label = self.tr("Kept: {reason}").format(reason=reason.split(";")[0])
             painter.drawText(QRect(left, y + 2, width, metrics.height()),
                              Qt.AlignmentFlag.AlignLeft,
                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
+            y += metrics.height() + 3
+        lost = lost_label([str(w) for w in index.data(MemberRole.Lost) or ()])
+        if lost:  # a marked copy that takes history to the trash
+            painter.setFont(_small(font, -1, bold=True))
+            painter.setPen(WARNING_COLOUR)
+            two_lines = 2 * QFontMetrics(painter.font()).height() + 2  # wraps once at most
+            painter.drawText(QRect(left, y + 2, width, min(two_lines, card.bottom() - y - 4)),
+                             Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                             "\u26a0 " + lost)
         painter.restore()
 
     def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.gui import text
 from dupeviewer.gui.look import icon
+from dupeviewer.gui.member_model import history_words
 from dupeviewer.gui.text import counted, plural
 
 log = logging.getLogger(__name__)
@@ -74,14 +75,19 @@ def _icon_header(dialog: QDialog,
 
 
 class ConfirmTrashDialog(QDialog):
-    """Lists every file about to go to the Trash; the default button is Cancel."""
+    """Lists every file about to go to the Trash; the default button is Cancel.
 
-    def __init__(self, files: Sequence[tuple[str, int]], parent: QWidget | None = None) -> None:
+    ``losses`` maps a file to the history (core names: "taken", "camera", "gps") that no
+    kept copy of its picture records; such files are listed first, with what they hold."""
+
+    def __init__(self, files: Sequence[tuple[str, int]], parent: QWidget | None = None,
+                 losses: Mapping[str, Sequence[str]] | None = None) -> None:
         super().__init__(parent)
+        losses = {path: lost for path, lost in (losses or {}).items() if lost}
         total = sum(size for _, size in files)
         self.setWindowTitle(self.tr("Move to Trash"))
         self.setAccessibleName(self.tr("Confirm moving files to the Trash"))
-        self.resize(680, 440)
+        self.resize(760 if losses else 680, 440)
         layout, top = _icon_header(self, QStyle.StandardPixmap.SP_MessageBoxQuestion)
         words = QVBoxLayout()
         count = len(files)
@@ -94,17 +100,32 @@ class ConfirmTrashDialog(QDialog):
             "Trash.").format(size=text.data_size(total)))
         self.detail.setWordWrap(True)
         words.addWidget(self.detail)
+        self.warning = QLabel(plural(self.tr(
+            "The copy you keep lacks the date taken, camera or GPS position of %n file(s) "
+            "listed first: it goes to the Trash with them.", "", len(losses)), len(losses)))
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("font-weight: bold")
+        self.warning.setVisible(bool(losses))
+        words.addWidget(self.warning)
         top.addLayout(words, 1)
         layout.addLayout(top)
-        self.files = _file_tree([self.tr("File"), self.tr("Folder"), self.tr("Size")])
+        headers = [self.tr("File"), self.tr("Folder"), self.tr("Size")]
+        if losses:
+            headers.append(self.tr("Would lose"))
+        self.files = _file_tree(headers)
         self.files.setAccessibleName(self.tr("Files to move to the Trash"))
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        for path, size in files:
+        warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for path, size in sorted(files, key=lambda f: f[0] not in losses):
+            lost = ", ".join(history_words(losses.get(path, ())))
             item = QTreeWidgetItem([text.name_of(path), text.folder_of(path),
-                                    text.data_size(size)])
+                                    text.data_size(size), lost])
             item.setToolTip(0, path)
             item.setToolTip(1, path)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if lost:
+                item.setIcon(0, warn)
+                item.setToolTip(3, self.tr("Only this copy records: {lost}").format(lost=lost))
             self.files.addTopLevelItem(item)
         self.files.setColumnWidth(1, 300)
         layout.addWidget(self.files, 1)

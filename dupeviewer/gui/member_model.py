@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 )
 
 from dupeviewer.core.model import Group, ImageInfo, Member
+from dupeviewer.core.policy import history
 from dupeviewer.gui import text
 from dupeviewer.gui.review import Review
 
@@ -40,7 +42,8 @@ class MemberRole(IntEnum):
     CanMark = Qt.ItemDataRole.UserRole + 12
     Reference = Qt.ItemDataRole.UserRole + 13
     Highlights = Qt.ItemDataRole.UserRole + 14
-    """Which of this copy's facts stand out: "resolution", "size", "date", "quality"."""
+    """Which of this copy's facts stand out: "resolution", "size", "date", "quality",
+    "camera", "gps"."""
     Pixels = Qt.ItemDataRole.UserRole + 15
     Camera = Qt.ItemDataRole.UserRole + 16
     """The camera model from EXIF, or "" when unknown."""
@@ -54,11 +57,16 @@ class MemberRole(IntEnum):
     """True for animated GIF/WebP and multi-page TIFF (the card shows the first frame)."""
     Facts = Qt.ItemDataRole.UserRole + 21
     """The metadata lines of the card, in words: camera, GPS, orientation, quality."""
+    Lost = Qt.ItemDataRole.UserRole + 22
+    """What a marked copy records that no kept copy does, in words ("date taken", "GPS");
+    empty when nothing would be lost."""
 
 
 def highlights(group: Group) -> list[set[str]]:
-    """The differences that matter: the largest resolution, the biggest file, the oldest
-    date, the best JPEG quality, each only when the copies differ in it."""
+    """The differences that matter: the largest resolution, the oldest date, the best JPEG
+    quality, a camera or GPS position others lack, each only when the copies differ in it;
+    the biggest file only among near copies (a re-save of the same pixels is no better for
+    being larger)."""
     found: list[set[str]] = [set() for _ in group.members]
     infos = [m.info for m in group.members]
     pixels = [i.pixels for i in infos]
@@ -67,7 +75,7 @@ def highlights(group: Group) -> list[set[str]]:
             if value == max(pixels):
                 found[m].add("resolution")
     sizes = [i.size for i in infos]
-    if len(set(sizes)) > 1:
+    if group.kind == "near" and len(set(sizes)) > 1:
         for m, value in enumerate(sizes):
             if value == max(sizes):
                 found[m].add("size")
@@ -82,6 +90,12 @@ def highlights(group: Group) -> list[set[str]]:
         for m, info in enumerate(infos):
             if info.quality == max(qualities):
                 found[m].add("quality")
+    for name in ("camera", "gps"):
+        held = [name in history(info) for info in infos]
+        if any(held) and not all(held):
+            for m, has in enumerate(held):
+                if has:
+                    found[m].add(name)
     return found
 
 
@@ -106,6 +120,22 @@ def quality_label(quality: int | None) -> str:
     if quality is None:
         return _tr("Quality: not JPEG")
     return _tr("JPEG quality {quality}").format(quality=text.number(quality))
+
+
+def history_words(names: Iterable[str]) -> list[str]:
+    """Core history names ("taken", "camera", "gps") in words."""
+    words = {"taken": _tr("date taken"), "camera": _tr("camera"), "gps": _tr("GPS")}
+    return [words.get(name, name) for name in names]
+
+
+def lost_label(words: Sequence[str]) -> str:
+    """The card's warning on a marked copy: ``Has the date taken and GPS the kept copy
+    lacks``."""
+    if not words:
+        return ""
+    items = words[0] if len(words) == 1 else _tr("{items} and {last}").format(
+        items=", ".join(words[:-1]), last=words[-1])
+    return _tr("Has the {items} the kept copy lacks").format(items=items)
 
 
 def camera_label(camera: str | None) -> str:
@@ -226,6 +256,8 @@ class MemberModel(QAbstractListModel):
             return member.reference
         if role == MemberRole.Highlights:
             return sorted(self._highlights[m])
+        if role == MemberRole.Lost:
+            return history_words(self.review.selection.lost(self.group, m))
         return self._metadata(role, info)
 
     @staticmethod
@@ -268,6 +300,9 @@ class MemberModel(QAbstractListModel):
             parts.append(self.tr("suggested keeper: {reason}").format(reason=self._group.reason))
         if member.reference:
             parts.append(self.tr("in a reference folder"))
+        lost = lost_label(history_words(self.review.selection.lost(self.group, m)))
+        if lost:
+            parts.append(lost)
         if info.animated:
             parts.append(self.tr("animated"))
         parts.append(similarity(member))
@@ -275,7 +310,8 @@ class MemberModel(QAbstractListModel):
         parts += [quality_label(info.quality), camera_label(info.camera),
                   place_label(info.gps, info.orientation)]
         best = {"resolution": self.tr("highest resolution"), "size": self.tr("largest file"),
-                "date": self.tr("oldest date"), "quality": self.tr("best quality")}
+                "date": self.tr("oldest date"), "quality": self.tr("best quality"),
+                "camera": self.tr("records the camera"), "gps": self.tr("records GPS")}
         parts += [best[h] for h in sorted(self._highlights[m]) if h in best]
         return ", ".join(parts)
 

@@ -172,7 +172,8 @@ class Operations(QObject):
         files = self.window.review.marked_files()
         if not files or self.busy:
             return
-        dialog = ConfirmTrashDialog(files, self.window)
+        dialog = ConfirmTrashDialog(files, self.window,
+                                    self.window.review.selection.losses())
         dialog.accepted.connect(self.start_trash)
         dialog.finished.connect(dialog.deleteLater)
         self.confirm_dialog = dialog

@@ -189,7 +189,8 @@ def _metadata_group() -> Group:
 
 def test_cards_show_quality_camera_gps_orientation_and_animation(qtbot: QtBot) -> None:
     group = _metadata_group()
-    assert [sorted(h) for h in highlights(group)] == [["quality", "size"], [], []]
+    # the same pixels: size is no highlight; the camera and GPS the others lack are
+    assert [sorted(h) for h in highlights(group)] == [["camera", "gps", "quality"], [], []]
     review = Review()
     review.load(ScanResult((group,), (), Stats(groups=1), roots=("/p",)),
                 review.options, mark_near=False)

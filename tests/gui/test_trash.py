@@ -123,3 +123,42 @@ def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
     assert "Restored 2 files" in window.ops.problems_dialog.text()  # type: ignore[union-attr]
     assert len(window.review) == 2  # the restored copies are back in their groups
     assert not window.commands.undo.isEnabled()  # undone: nothing left to undo
+
+
+def _rows(dialog: ConfirmTrashDialog) -> list[tuple[str, str]]:
+    """Each listed file's name and what it would lose."""
+    items = [dialog.files.topLevelItem(r) for r in range(dialog.files.topLevelItemCount())]
+    return [(item.text(0), item.text(3)) for item in items if item is not None]
+
+
+def test_confirmation_lists_the_history_a_marked_copy_would_take(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, trash_dir: Path) -> None:
+    """The real-folder case marks only the PNG re-save (nothing lost); a marked near copy
+    holding the date taken and camera the kept copy lacks is listed with them, first."""
+    from PIL import Image
+
+    from tests.conftest import exif_with, photo_like
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    camera = folder / "IMG_1011.jpg"
+    photo_like(21, (480, 360)).save(camera, quality=88,
+                                    exif=exif_with("2023:07:14 09:30:00", "Pixel 7"))
+    with Image.open(camera) as decoded:
+        decoded.convert("RGB").save(folder / "IMG_1011_png.png")
+    picture = photo_like(22, (1200, 900))
+    picture.save(folder / "big.png")
+    picture.resize((300, 225), Image.Resampling.LANCZOS).save(
+        folder / "small.jpg", quality=90, exif=exif_with("2022:03:04 05:06:07", "EOS R5"))
+    scan(qtbot, window, folder)
+    dialog = _confirm(qtbot, window)
+    assert _rows(dialog) == [("IMG_1011_png.png", "")]
+    assert dialog.files.columnCount() == 3 and not dialog.warning.isVisible()
+    dialog.reject()
+    window.review.mark_all_but_keeper()
+    dialog = _confirm(qtbot, window)
+    assert _rows(dialog) == [("small.jpg", "date taken, camera"), ("IMG_1011_png.png", "")]
+    assert dialog.files.headerItem().text(3) == "Would lose"
+    assert dialog.warning.isVisible() and "position of 1 file listed" in dialog.warning.text()
+    dialog.reject()
+    assert (folder / "small.jpg").exists()
