@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -14,7 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+import PySide6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DESKTOP_ID = "io.github.dupeviewer.DupeViewer"
+EXIT_BROKEN_BINDING = 1
+
+PROBE_CALLS = 64
+SOUND_BINDING = "PySide6-Essentials<6.12"
+"""A pip requirement for a binding that keeps its references (see the README)."""
 
 
 def app_icon() -> QIcon:
@@ -131,11 +138,62 @@ def make_demo(folder: Path) -> Path:
     return make_demo_library(folder / QCoreApplication.translate("app", DEMO_NAME))
 
 
+def none_lost(call: Callable[[], object], calls: int = PROBE_CALLS) -> int:
+    """References to ``None`` that ``calls`` calls of ``call`` took and never gave back."""
+    enabled = gc.isenabled()
+    gc.disable()  # a collection in the loop would move None's count for its own reasons
+    try:
+        call()
+        before = sys.getrefcount(None)
+        for _ in range(calls):
+            call()
+        return before - sys.getrefcount(None)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def binding_problem() -> str | None:
+    """Why this PySide6 cannot run the window, or None. A fraction of a millisecond.
+
+    PySide6 6.12.0 takes one reference from ``None`` on every Qt call that returns nothing
+    (``setPen``, ``save``, ``setBold``...). Until Python 3.12 ``None`` is an ordinary object,
+    so after some seconds of painting its count reaches zero and Python aborts with
+    "Fatal Python error: none_dealloc". Say so before the window opens instead."""
+    if sys.version_info >= (3, 12):
+        return None  # None is immortal: a lost reference cannot free it
+    point = QPoint()
+    if none_lost(lambda: point.setX(1)) < PROBE_CALLS // 2:
+        return None
+    return QCoreApplication.translate(
+        "app", "PySide6 {version} loses a reference to None on every Qt call on Python "
+        "{python}, so the window would abort with \"Fatal Python error: none_dealloc\" after "
+        "a few seconds of use. Install a PySide6 without this fault, for example:\n"
+        "    pip install '{fix}'").format(version=PySide6.__version__,
+                                          python=sys.version.split()[0], fix=SOUND_BINDING)
+
+
+def _refuse(app: QApplication, problem: str) -> int:
+    """Tell the user why the window does not open: the log (stderr), and a dialog unless
+    there is no screen to show it on."""
+    log.error("%s", problem)
+    if app.platformName() not in ("offscreen", "minimal"):
+        # the dialog paints through the same binding: enough spare references to None
+        # that it cannot run out while it is shown
+        spare = [None] * 1_000_000
+        QMessageBox.critical(None, "dupeviewer", problem)
+        del spare
+    return EXIT_BROKEN_BINDING
+
+
 def run(folders: list[str], demo: bool = False) -> int:
     """Open the window; scan ``folders`` at once (or a generated demo library)."""
     from dupeviewer.gui.main_window import MainWindow
 
     app = application()
+    problem = binding_problem()
+    if problem is not None:
+        return _refuse(app, problem)
     sys.excepthook = _excepthook
     window = MainWindow()
     opener = FileOpenFilter(window.add_folders, window)
