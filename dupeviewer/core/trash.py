@@ -19,8 +19,8 @@ from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
 from dupeviewer.core.grouping import relation
 from dupeviewer.core.journal import Journal, JournalError, default_journal_path
-from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.model import Group, ImageInfo
+from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.undo import UndoReport, undo_last
 
 log = logging.getLogger(__name__)
