@@ -9,7 +9,7 @@ import numpy as np
 
 from dupeviewer.core.model import Group, ImageInfo, Kind, Member, Options
 from dupeviewer.core.policy import choose_keeper, in_folder
-from dupeviewer.core.similarity import clusters, near_edges
+from dupeviewer.core.similarity import EdgeSet, Signatures, clusters, near_edge_set
 
 
 def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
@@ -124,10 +124,11 @@ def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:
     """Group images (whose candidate digests are filled in) into exact/pixels/near groups."""
     classes = identity_classes(images)
     reps = [max((images[i] for i in c), key=lambda info: info.pixels) for c in classes]
-    edges = near_edges(reps, options.threshold, options.rotations)
+    sig = Signatures.of(reps)
+    edges = _cached_edges(reps, options.threshold, options.rotations, sig)
     grouped: set[int] = set()
     groups = []
-    for cluster in clusters(reps, edges):
+    for cluster in clusters(reps, edges, sig):
         grouped.update(cluster)
         groups.append(make_group([images[i] for c in cluster for i in classes[c]], options))
     for index, cls in enumerate(classes):
@@ -135,3 +136,24 @@ def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:
             groups.append(make_group([images[i] for i in cls], options))
     groups.sort(key=lambda g: (-g.reclaimable, g.keep.path))
     return groups
+
+
+_last: tuple[tuple[object, ...], int, EdgeSet] | None = None
+"""The confirmed edges of the last search (its key and threshold): a slider move to a lower
+threshold only filters them, so regrouping does not search again."""
+
+
+def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
+                  sig: Signatures) -> EdgeSet:
+    global _last
+    phash = np.fromiter((i.phash for i in reps), dtype=np.uint64, count=len(reps))
+    dhash = np.fromiter((i.dhash for i in reps), dtype=np.uint64, count=len(reps))
+    key = (len(reps), rotations, hash(phash.tobytes()), hash(dhash.tobytes()),
+           hash(sig.raw.tobytes()), hash(sig.aspect.tobytes()), hash(sig.flat.tobytes()),
+           hash(tuple(i.pixels for i in reps)),
+           hash(tuple(h for i in reps for h in i.rot_phash + i.rot_dhash)) if rotations else 0)
+    if _last is not None and _last[0] == key and threshold <= _last[1]:
+        return _last[2].within(threshold)
+    edges = near_edge_set(reps, threshold, rotations, sig)
+    _last = (key, threshold, edges)
+    return edges

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupeviewer.core.model import ImageInfo
-from dupeviewer.core.neighbours import pairs_within, popcount64
+from dupeviewer.core.neighbours import candidate_chunks, popcount64
 
 DHASH_SLACK, DHASH_CAP = 2, 18
 """A near match needs dHash distance <= min(DHASH_SLACK * threshold + 4, DHASH_CAP)."""
@@ -53,20 +53,35 @@ SWAPS_SIDES = frozenset({1, 3, 6, 7})
 class Signatures:
     """Per picture: the 8x8 Y/Cb/Cr grid (centred chroma), colourfulness, aspect, flatness."""
 
-    grid: np.ndarray  # (n, 3, 8, 8) float
+    raw: np.ndarray  # (n, 3, 8, 8) uint8 as stored (chroma offset by 128); zeros if absent
     aspect: np.ndarray
     flat: np.ndarray
+    luma_sum: np.ndarray  # int64: sum of the 64 luma cells
+    strength_sum: np.ndarray  # int64: sum of |chroma| over the 128 chroma cells
 
     @classmethod
     def of(cls, infos: Sequence[ImageInfo]) -> Signatures:
-        grid = np.zeros((len(infos), 3, 8, 8))
-        for row, info in enumerate(infos):
-            if len(info.colour) == 192:
-                grid[row] = np.frombuffer(info.colour, dtype=np.uint8).reshape(3, 8, 8)
-                grid[row, 1:] -= 128
+        present = np.array([len(i.colour) == 192 for i in infos], dtype=bool)
+        raw = np.zeros((len(infos), 3, 8, 8), dtype=np.uint8)
+        if present.any():
+            data = b"".join(i.colour for i in infos if len(i.colour) == 192)
+            raw[present] = np.frombuffer(data, dtype=np.uint8).reshape(-1, 3, 8, 8)
+        raw[~present, 1:] = 128  # no signature: grey zeros, as before
         aspect = np.array([i.width / max(1, i.height) for i in infos], dtype=np.float64)
         flat = np.array([i.low_detail for i in infos], dtype=bool)
-        return cls(grid, aspect, flat)
+        luma = raw[:, 0].reshape(len(infos), 64).sum(axis=1, dtype=np.int64)
+        chroma = np.abs(raw[:, 1:].reshape(len(infos), 128).astype(np.int16) - 128)
+        return cls(raw, aspect, flat, luma, chroma.sum(axis=1, dtype=np.int64))
+
+    def grids(self, rows: np.ndarray) -> np.ndarray:
+        """Float grids (centred chroma) of ``rows``, as :func:`agree` takes them."""
+        out = self.raw[rows].astype(np.float64)
+        out[..., 1:, :, :] -= 128
+        return out
+
+    @property
+    def grid(self) -> np.ndarray:
+        return self.grids(np.arange(len(self.raw)))
 
 
 def agree(a: np.ndarray, b: np.ndarray, flat: np.ndarray) -> np.ndarray:
@@ -96,98 +111,232 @@ def _aspect_ok(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> 
 
 
 def aligned(sig: Signatures, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Grids of ``rows`` turned by transforms ``t`` (vectorised per transform)."""
-    out = sig.grid[rows].copy()
+    """Raw uint8 grids of ``rows`` turned by transforms ``t`` (vectorised per transform)."""
+    out = sig.raw[rows]
     for transform in np.unique(t):
-        picked = t == transform
-        out[picked] = GRID_TRANSFORMS[int(transform)](sig.grid[rows[picked]])
+        if transform:
+            picked = t == transform
+            out[picked] = GRID_TRANSFORMS[int(transform)](sig.raw[rows[picked]])
     return out
+
+
+def agree_pairs(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """:func:`agree` for pairs (``j`` turned by ``t``), from integer sums: the same answers
+    (every mean there is an integer sum over a power of two, exact in float64), without
+    float grids for every pair."""
+    flat = sig.flat[i] | sig.flat[j]
+    luma = np.abs(sig.luma_sum[i] - sig.luma_sum[j]) / 64.0
+    sa, sb = sig.strength_sum[i] / 128.0, sig.strength_sum[j] / 128.0
+    other = aligned(sig, j, t)
+    chroma = np.abs(sig.raw[i, 1:].astype(np.int16) - other[:, 1:]).reshape(len(i), 128).sum(
+        axis=1, dtype=np.int64) / 128.0
+    grey = np.minimum(sa, sb) < ACHROMATIC
+    limit = np.maximum(CHROMA_FLOOR, CHROMA_SHARE * np.maximum(sa, sb))
+    ok = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
+    if flat.any():  # rare: the exact float formula on the few flat pairs
+        f = np.flatnonzero(flat)
+        mine = sig.grids(i[f])
+        theirs = other[f].astype(np.float64)
+        theirs[:, 1:] -= 128
+        ok[f] = agree(mine, theirs, np.ones(len(f), dtype=bool))
+    return ok
 
 
 Edges = dict[int, dict[int, tuple[int, int]]]
 """edges[x][y] = (pHash distance, transform that turns y to x's orientation)."""
 
+MAX_DEGREE = 256
+"""Confirmed look-alikes kept per picture (its closest): a library of look-alikes has a
+quadratic number of confirmed pairs, and a centre claims its members from this list."""
+EDGE_BUFFER = 4_000_000
+"""Directed edges collected before they are thinned to :data:`MAX_DEGREE` per picture."""
+
+
+@dataclass
+class EdgeSet:
+    """Directed confirmed edges, sorted by (src, distance, dst), at most MAX_DEGREE per src:
+    src -> dst at pHash distance ``dist``; ``turn`` turns dst to src's orientation."""
+
+    src: np.ndarray  # uint32
+    dst: np.ndarray  # uint32
+    dist: np.ndarray  # uint8
+    turn: np.ndarray  # uint8
+    dhash: np.ndarray  # uint8: dHash distance, to filter for a lower threshold
+
+    @classmethod
+    def empty(cls) -> EdgeSet:
+        u32, u8 = np.zeros(0, np.uint32), np.zeros(0, np.uint8)
+        return cls(u32, u32, u8, u8, u8)
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def select(self, keep: np.ndarray) -> EdgeSet:
+        return EdgeSet(self.src[keep], self.dst[keep], self.dist[keep], self.turn[keep],
+                       self.dhash[keep])
+
+    @classmethod
+    def merge(cls, parts: Sequence[EdgeSet], cap: int = MAX_DEGREE) -> EdgeSet:
+        """One edge per (src, dst) (the closest), the ``cap`` closest per src, sorted."""
+        if not parts:
+            return cls.empty()
+        e = cls(*(np.concatenate([getattr(p, f) for p in parts])
+                  for f in ("src", "dst", "dist", "turn", "dhash")))
+        order = np.lexsort((e.turn, e.dst, e.dist, e.src))
+        e = e.select(order)
+        pair = e.src.astype(np.uint64) << np.uint64(32) | e.dst
+        _, first = np.unique(pair, return_index=True)  # closest per (src, dst)
+        e = e.select(np.sort(first))
+        starts = np.searchsorted(e.src, e.src, side="left")
+        return e.select(np.arange(len(e)) - starts < cap)
+
+    def within(self, threshold: int) -> EdgeSet:
+        """The edges a search at a lower ``threshold`` confirms."""
+        return self.select((self.dist <= threshold) & (self.dhash <= dhash_limit(threshold)))
+
+    def as_dict(self) -> Edges:
+        edges: Edges = defaultdict(dict)
+        for a, b, d, t in zip(self.src.tolist(), self.dst.tolist(), self.dist.tolist(),
+                              self.turn.tolist()):
+            edges[a][b] = (d, t)
+        return edges
+
+
+def dhash_limit(threshold: int) -> int:
+    return min(DHASH_SLACK * threshold + 4, DHASH_CAP)
+
+
+def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
+                  sig: Signatures | None = None) -> EdgeSet:
+    """Confirmed near matches: pHash within ``threshold`` (multi-index search), then dHash,
+    aspect, brightness and colour checks, one bounded chunk of candidate pairs at a time."""
+    if len(infos) < 2:
+        return EdgeSet.empty()
+    sig = sig or Signatures.of(infos)
+    n = len(infos)
+    phash = np.fromiter((i.phash for i in infos), dtype=np.uint64, count=n)
+    dhash = np.fromiter((i.dhash for i in infos), dtype=np.uint64, count=n)
+    keys, key_dhash = phash, dhash
+    if rotations:
+        keys = np.concatenate([phash] + [np.array([i.rot_phash[turn] for i in infos],
+                                                  dtype=np.uint64) for turn in range(7)])
+        key_dhash = np.concatenate([dhash] + [np.array([i.rot_dhash[turn] for i in infos],
+                                                       dtype=np.uint64) for turn in range(7)])
+    parts: list[EdgeSet] = []
+    held = 0
+    for q, k, dist in candidate_chunks(phash, keys, threshold, self_join=not rotations):
+        j, t = (k % n).astype(np.uint32), (k // n).astype(np.uint8)
+        dd = np.bitwise_count(dhash[q] ^ key_dhash[k])
+        keep = (q != j) & (dd <= dhash_limit(threshold))
+        keep[keep] = _aspect_ok(sig, q[keep], j[keep], t[keep])
+        keep[keep] = agree_pairs(sig, q[keep], j[keep], t[keep])
+        q, j, t, dist, dd = q[keep], j[keep], t[keep], dist[keep], dd[keep]
+        back = np.asarray(INVERSE, dtype=np.uint8)[t]
+        parts.append(EdgeSet(np.concatenate([q, j]), np.concatenate([j, q]),
+                             np.concatenate([dist, dist]), np.concatenate([t, back]),
+                             np.concatenate([dd, dd])))
+        held += 2 * len(q)
+        if held > EDGE_BUFFER:
+            parts = [EdgeSet.merge(parts)]
+            held = len(parts[0])
+    return EdgeSet.merge(parts)
+
 
 def near_edges(infos: Sequence[ImageInfo], threshold: int, rotations: bool) -> Edges:
-    """Confirmed near matches: pHash within ``threshold`` (found with the multi-index search),
-    then dHash, aspect, brightness and colour checks, vectorised over candidate pairs."""
-    if len(infos) < 2:
-        return {}
-    sig = Signatures.of(infos)
-    phash = np.array([i.phash for i in infos], dtype=np.uint64)
-    dhash = np.array([i.dhash for i in infos], dtype=np.uint64)
-    keys, key_dhash = [phash], [dhash]
-    if rotations:
-        for turn in range(7):
-            keys.append(np.array([i.rot_phash[turn] for i in infos], dtype=np.uint64))
-            key_dhash.append(np.array([i.rot_dhash[turn] for i in infos], dtype=np.uint64))
-    n = len(infos)
-    all_keys, all_dhash = np.concatenate(keys), np.concatenate(key_dhash)
-    q, k, dist = pairs_within(phash, all_keys, threshold)
-    j, t = k % n, k // n
-    keep = q != j
-    keep &= popcount64(dhash[q] ^ all_dhash[k]) <= min(DHASH_SLACK * threshold + 4, DHASH_CAP)
-    q, j, t, dist = q[keep], j[keep], t[keep], dist[keep]
-    keep = _aspect_ok(sig, q, j, t)
-    q, j, t, dist = q[keep], j[keep], t[keep], dist[keep]
-    keep = agree(sig.grid[q], aligned(sig, j, t), sig.flat[q] | sig.flat[j])
-    edges: Edges = defaultdict(dict)
-    for a, b, d, turn in zip(q[keep].tolist(), j[keep].tolist(), dist[keep].tolist(),
-                             t[keep].tolist()):
-        if d < edges[a].get(b, (99, 0))[0]:
-            edges[a][b] = (d, turn)
-            edges[b][a] = (d, INVERSE[turn])
-    return edges
+    """:func:`near_edge_set` as nested dicts (for small inputs)."""
+    return near_edge_set(infos, threshold, rotations).as_dict()
 
 
-def clusters(infos: Sequence[ImageInfo], edges: Edges) -> list[list[int]]:
+def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
+             sig: Signatures | None = None) -> list[list[int]]:
     """Groups around centres. A member resembles its centre (an edge) and agrees in
     brightness and colour with every other member, so A~B~C never glues A to a C it does
     not resemble, and a grey copy never joins two colourings of one design."""
-    if not edges:
+    if not isinstance(edges, EdgeSet):
+        edges = _from_dict(edges)
+    if not len(edges):
         return []
-    sig = Signatures.of(infos)
-    weight = [i.pixels for i in infos]
-    order = sorted(edges, key=lambda x: (-len(edges[x]), -weight[x], x))
-    home: dict[int, int] = {}
+    sig = sig or Signatures.of(infos)
+    n = len(infos)
+    degree = np.bincount(edges.src, minlength=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(degree, out=starts[1:])
+    weight = np.array([i.pixels for i in infos], dtype=np.int64)
+    nodes = np.flatnonzero(degree)
+    order = nodes[np.lexsort((nodes, -weight[nodes], -degree[nodes]))].tolist()
+    home = np.full(n, -1, dtype=np.int64)
     found: list[list[int]] = []
-    views: list[dict[int, np.ndarray]] = []  # per cluster: member -> grid in centre's turn
+    views: list[np.ndarray] = []  # per cluster: member grids in the centre's turn
     for centre in order:
-        if centre in home:
+        if home[centre] >= 0:
             continue
-        view = {centre: sig.grid[centre]}
-        members = [centre]
-        for other in sorted(edges[centre], key=lambda y: (edges[centre][y][0], y)):
-            if other not in home and _fits(sig, view, other, edges[centre][other][1]):
-                members.append(other)
+        lo, hi = starts[centre], starts[centre + 1]
+        free = home[edges.dst[lo:hi]] < 0
+        others = edges.dst[lo:hi][free].astype(np.int64)
+        grids = _turned(sig, others, edges.turn[lo:hi][free])
+        members, view = _greedy(sig, centre, others, grids)
         if len(members) < 2:
             continue
-        for m in members:
-            home[m] = len(found)
+        home[members] = len(found)
         found.append(members)
         views.append(view)
     for loner in order:  # a picture whose neighbours were all taken joins a centre it matches
-        if loner in home:
+        if home[loner] >= 0:
             continue
-        for other, (_, turn) in sorted(edges[loner].items(), key=lambda e: e[1][0]):
-            cluster = home.get(other)
-            if cluster is None or found[cluster][0] != other:
+        for at in range(starts[loner], starts[loner + 1]):
+            other, turn = int(edges.dst[at]), int(edges.turn[at])
+            cluster = int(home[other])
+            if cluster < 0 or found[cluster][0] != other:
                 continue
-            if _fits(sig, views[cluster], loner, INVERSE[turn]):
+            grid = GRID_TRANSFORMS[INVERSE[turn]](sig.grids(np.array([loner]))[0])
+            members = found[cluster]
+            flat = sig.flat[members] | sig.flat[loner]
+            if bool(agree(np.broadcast_to(grid, views[cluster].shape), views[cluster],
+                          flat).all()):
                 home[loner] = cluster
-                found[cluster].append(loner)
+                members.append(loner)
+                views[cluster] = np.concatenate([views[cluster], grid[None]])
                 break
     return found
 
 
-def _fits(sig: Signatures, view: dict[int, np.ndarray], node: int, turn: int) -> bool:
-    """Does ``node``, turned by ``turn``, agree with every member already in ``view``?"""
-    grid = GRID_TRANSFORMS[turn](sig.grid[node])
-    members = list(view)
-    others = np.stack([view[m] for m in members])
-    mine = np.broadcast_to(grid, others.shape)
-    flat = sig.flat[members] | sig.flat[node]
-    if not bool(agree(mine, others, flat).all()):
-        return False
-    view[node] = grid
-    return True
+def _turned(sig: Signatures, rows: np.ndarray, turns: np.ndarray) -> np.ndarray:
+    grids = sig.grids(rows)
+    for turn in np.unique(turns):
+        if turn:
+            picked = turns == turn
+            grids[picked] = GRID_TRANSFORMS[int(turn)](grids[picked])
+    return grids
+
+
+def _greedy(sig: Signatures, centre: int, others: np.ndarray,
+            grids: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Take ``others`` (closest first) that agree with the centre and with every one taken
+    before them: the first still agreeing with all taken is the next taken."""
+    own = sig.grids(np.array([centre]))[0]
+    members, view = [centre], [own]
+    alive = agree(np.broadcast_to(own, grids.shape), grids, sig.flat[others] | sig.flat[centre])
+    at = 0
+    while True:
+        rest = np.flatnonzero(alive[at:])
+        if len(rest) == 0:
+            break
+        at += int(rest[0])
+        members.append(int(others[at]))
+        view.append(grids[at])
+        alive[at] = False
+        later = slice(at + 1, None)
+        if alive[later].any():
+            alive[later] &= agree(np.broadcast_to(grids[at], grids[later].shape), grids[later],
+                                  sig.flat[others[later]] | sig.flat[others[at]])
+    return members, np.stack(view)
+
+
+def _from_dict(edges: Edges) -> EdgeSet:
+    rows = [(a, b, d, t) for a, near in edges.items() for b, (d, t) in near.items()]
+    if not rows:
+        return EdgeSet.empty()
+    a, b, d, t = (np.array(c) for c in zip(*rows))
+    zero = np.zeros(len(a), np.uint8)
+    return EdgeSet.merge([EdgeSet(a.astype(np.uint32), b.astype(np.uint32), d.astype(np.uint8),
+                                  t.astype(np.uint8), zero)], cap=len(a))
