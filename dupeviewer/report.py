@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -72,34 +73,61 @@ CSV_FIELDS = ["group", "kind", "keep", "path", "size", "width", "height", "forma
 """Columns are only ever added at the end, as in the JSON contract."""
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet evaluates a cell that starts with one of these (OWASP, "CSV Injection")."""
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: a text value that starts like a formula gets a
+    leading ``'`` (an EXIF camera ``=HYPERLINK(...)``, a file ``=1+1.jpg``). Numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(result: ScanResult) -> str:
+    """One row per copy. Every text cell is quoted and neutralised (:func:`csv_cell`), every
+    number is bare; the JSON output holds the exact values."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_FIELDS)
     for number, group in enumerate(result.groups, 1):
         for index, member in enumerate(group.members):
             info = member.info
-            writer.writerow([
+            writer.writerow([csv_cell(cell) for cell in (
                 number, group.kind, "yes" if index == group.keeper else "no", info.path,
                 info.size, info.width, info.height, info.format, info.taken or "",
                 member.distance, member.match, "yes" if member.reference else "no",
                 group.reason if index == group.keeper else "",
                 info.camera or "", "" if info.quality is None else info.quality,
-            ])
+            )])
     return out.getvalue()
+
+
+LINE_SEPARATORS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+"""Every character ``str.splitlines()`` ends a line at (the table in the Python docs)."""
+
+_LONE_NEL = "\udc85"
+"""A 0x85 byte that is not part of a UTF-8 character: NEL for a Latin-1 reader."""
+
+
+_SPLITS = re.compile("[" + re.escape("".join(sorted(LINE_SEPARATORS | {_LONE_NEL}))) + "]")
 
 
 def path_list(paths: Iterable[str], nul: bool = False) -> bytes:
     """Paths as plain bytes, one per line (or each ended by NUL with ``nul``): no quoting,
     no shell syntax. Each path is written as its bytes on disk (``os.fsencode``).
 
-    A line-per-path list cannot hold a name with a line break in it: such a path raises
-    ``ValueError`` (the NUL-separated form, read with ``xargs -0``, holds every name)."""
+    A line-per-path list cannot hold a name that a reader would split into two lines: one
+    with a character of :data:`LINE_SEPARATORS` (what ``str.splitlines()`` splits on, a
+    superset of ``\\n``, ``\\r``) or a lone 0x85 byte. Such a path raises ``ValueError(path)``
+    rather than be escaped, so the list stays exact (the NUL-separated form, read with
+    ``xargs -0``, holds every name)."""
     end = b"\0" if nul else b"\n"
     out = bytearray()
     for path in paths:
         raw = os.fsencode(path)
-        if b"\0" in raw or (not nul and (b"\n" in raw or b"\r" in raw)):
+        if b"\0" in raw or (not nul and _SPLITS.search(path)):
             raise ValueError(path)
         out += raw + end
     return bytes(out)
@@ -130,9 +158,9 @@ def to_text(result: ScanResult) -> str:
                          f"{info.format} {human_size(info.size)}  [{tag}]")
         lines.append("")
     for skipped in result.skipped:
-        lines.append(f"skipped: {printable(skipped.path)}: {skipped.reason}")
+        lines.append(f"skipped: {printable(skipped.path)}: {printable(skipped.reason)}")
     for warning in result.warnings:
-        lines.append(f"warning: {warning}")
+        lines.append(f"warning: {printable(warning)}")
     stats = result.stats
     lines.append(
         f"{stats.images} images in {stats.files} files, {stats.groups} groups, "
@@ -142,8 +170,24 @@ def to_text(result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def printable(path: str) -> str:
-    """A path safe to print on one terminal line (newlines and undecodable bytes escaped)."""
-    raw = os.fsencode(path)
-    text = raw.decode("utf-8", "backslashreplace")
-    return text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+"""C0 and C1 control codes (ESC, CSI, BEL, the line separators), the Unicode line and
+paragraph separators, the bidirectional overrides, and surrogates (undecodable bytes)."""
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode kept it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """A path (or message) safe to print on one terminal line: control codes such as ESC,
+    every line separator, bidirectional overrides and undecodable bytes are escaped."""
+    return _UNSAFE.sub(_escape, text)

@@ -114,8 +114,9 @@ def export_marked_paths(window: MainWindow) -> bool:
         write_paths(target, paths, use_nul)
     except ValueError as exc:
         show_error(window, _tr("Could not export"), _tr(
-            "The name of {path} contains a line break, so a list with one path per line "
-            "would be ambiguous. Choose \u201cNUL-separated paths\u201d instead.").format(
+            "The name of {path} contains a line break or another character that text "
+            "readers end a line at, so a list with one path per line would be ambiguous. "
+            "Choose \u201cNUL-separated paths\u201d instead.").format(
                 path=report.printable(str(exc))))
         return False
     except OSError as exc:

@@ -10,12 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dupeviewer import report
 from dupeviewer.gui import export
 from dupeviewer.gui.main_window import MainWindow
+from tests.conftest import exif_with, photo_like
 from tests.gui.conftest import Library3, scan
 
 
@@ -130,3 +131,55 @@ def test_path_list_keeps_undecodable_bytes() -> None:
     with pytest.raises(ValueError):
         report.path_list(["/a\nb.jpg"])
     assert report.path_list(["/a\nb.jpg"], nul=True) == b"/a\nb.jpg\0"
+
+
+def test_results_export_as_csv_keeps_hostile_text_out_of_formulas(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    camera = '=HYPERLINK("http://evil.example/","Click")'
+    first = simple_library.root / "=1+1.jpg"
+    photo_like(30, (480, 360)).save(first, quality=90, exif=exif_with(model=camera))
+    shutil.copy2(first, simple_library.root / "@SUM(A1).jpg")
+    scan(qtbot, window, simple_library.root)
+    _save_as(monkeypatch, tmp_path / "groups.csv")
+    window.commands.export_csv.trigger()
+    content = (tmp_path / "groups.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    hostile = [r for r in rows if r["path"].startswith(str(simple_library.root / "=")) or
+               r["path"].startswith(str(simple_library.root / "@"))]
+    assert len(hostile) == 2
+    assert all(r["camera"] == "'" + camera for r in hostile)  # text, not a live formula
+    strict = csv.reader(io.StringIO(content), quoting=csv.QUOTE_NONNUMERIC)
+    header = next(strict)
+    assert all(isinstance(row[header.index("size")], float) for row in strict)
+
+
+def test_marked_files_export_refuses_every_line_separator(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path, simple_library: Library3,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    keeper = simple_library.exact[0]
+    odd = [simple_library.root / f"x{sep}" / str(keeper).lstrip("/") for sep in
+           ("\u2028", "\x85", "\v")]  # split by str.splitlines, each line 2 is the keeper
+    for path in odd:
+        path.parent.mkdir(parents=True)
+        shutil.copy2(keeper, path)
+        assert str(path).splitlines()[1] == str(keeper)
+    scan(qtbot, window, simple_library.root)
+    window.review.mark_all_but_keeper()
+    marked = _marked(window)
+    assert {str(p) for p in odd} <= set(marked)
+    assert str(keeper) not in marked
+
+    _save_as(monkeypatch, tmp_path / "refused.txt", export.LINES_FILTER)
+    assert export.export_marked_paths(window) is False
+    assert not (tmp_path / "refused.txt").exists()
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert "line break" in box.text()
+    assert any(report.printable(str(p)) in box.text() for p in odd)  # names the file
+    assert not any(str(p) in box.text() for p in odd)  # escaped, on one line
+    box.close()
+
+    _save_as(monkeypatch, tmp_path / "marked.lst", export.NUL_FILTER)
+    assert export.export_marked_paths(window) is True
+    data = (tmp_path / "marked.lst").read_bytes()
+    assert data[:-1].split(b"\0") == [p.encode() for p in marked]
