@@ -146,8 +146,8 @@ threshold only filters them, so regrouping does not search again."""
 def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
                   sig: Signatures) -> EdgeSet:
     global _last
-    phash = np.fromiter((i.phash for i in reps), dtype=np.uint64, count=len(reps))
-    dhash = np.fromiter((i.dhash for i in reps), dtype=np.uint64, count=len(reps))
+    phash = np.array([i.phash for i in reps], dtype=np.uint64)
+    dhash = np.array([i.dhash for i in reps], dtype=np.uint64)
     key = (len(reps), rotations, hash(phash.tobytes()), hash(dhash.tobytes()),
            hash(sig.raw.tobytes()), hash(sig.aspect.tobytes()), hash(sig.flat.tobytes()),
            hash(tuple(i.pixels for i in reps)),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupeviewer.core.model import ImageInfo
-from dupeviewer.core.neighbours import candidate_chunks, popcount64
+from dupeviewer.core.neighbours import candidate_chunks
 
 DHASH_SLACK, DHASH_CAP = 2, 18
 """A near match needs dHash distance <= min(DHASH_SLACK * threshold + 4, DHASH_CAP)."""
@@ -120,7 +120,17 @@ def aligned(sig: Signatures, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def agree_pairs(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
+def agree_pairs(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray,
+                block: int = 1 << 15) -> np.ndarray:
+    """:func:`_agree_block` over blocks of ``block`` pairs (each holds ~1 KB per pair)."""
+    out = np.zeros(len(i), dtype=bool)
+    for at in range(0, len(i), block):
+        part = slice(at, at + block)
+        out[part] = _agree_block(sig, i[part], j[part], t[part])
+    return out
+
+
+def _agree_block(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
     """:func:`agree` for pairs (``j`` turned by ``t``), from integer sums: the same answers
     (every mean there is an integer sum over a power of two, exact in float64), without
     float grids for every pair."""
@@ -148,51 +158,98 @@ Edges = dict[int, dict[int, tuple[int, int]]]
 MAX_DEGREE = 256
 """Confirmed look-alikes kept per picture (its closest): a library of look-alikes has a
 quadratic number of confirmed pairs, and a centre claims its members from this list."""
-EDGE_BUFFER = 4_000_000
+EDGE_BUFFER = 2_000_000
 """Directed edges collected before they are thinned to :data:`MAX_DEGREE` per picture."""
 
 
-@dataclass
-class EdgeSet:
-    """Directed confirmed edges, sorted by (src, distance, dst), at most MAX_DEGREE per src:
-    src -> dst at pHash distance ``dist``; ``turn`` turns dst to src's orientation."""
+_SRC, _DIST, _DST, _TURN = 40, 34, 10, 7
 
-    src: np.ndarray  # uint32
-    dst: np.ndarray  # uint32
-    dist: np.ndarray  # uint8
-    turn: np.ndarray  # uint8
-    dhash: np.ndarray  # uint8: dHash distance, to filter for a lower threshold
+
+class EdgeSet:
+    """Directed confirmed edges packed in one uint64 each (8 bytes an edge), sorted by
+    (src, distance, dst), at most MAX_DEGREE per src: src -> dst at pHash distance ``dist``;
+    ``turn`` turns dst to src's orientation; ``dhash`` is the dHash distance (to filter for
+    a lower threshold). Pictures are numbered below 2**24."""
+
+    def __init__(self, packed: np.ndarray) -> None:
+        self.packed = packed
+
+    @classmethod
+    def pack(cls, src: np.ndarray, dst: np.ndarray, dist: np.ndarray, turn: np.ndarray,
+             dhash: np.ndarray) -> EdgeSet:
+        u = np.uint64
+        return cls(src.astype(u) << u(_SRC) | dist.astype(u) << u(_DIST) |
+                   dst.astype(u) << u(_DST) | turn.astype(u) << u(_TURN) | dhash.astype(u))
 
     @classmethod
     def empty(cls) -> EdgeSet:
-        u32, u8 = np.zeros(0, np.uint32), np.zeros(0, np.uint8)
-        return cls(u32, u32, u8, u8, u8)
+        return cls(np.zeros(0, np.uint64))
+
+    def _field(self, shift: int, bits: int) -> np.ndarray:
+        return (self.packed >> np.uint64(shift) & np.uint64((1 << bits) - 1)).astype(np.int64)
+
+    @property
+    def src(self) -> np.ndarray:
+        return self._field(_SRC, 24)
+
+    @property
+    def dst(self) -> np.ndarray:
+        return self._field(_DST, 24)
+
+    @property
+    def dist(self) -> np.ndarray:
+        return self._field(_DIST, 6)
+
+    @property
+    def turn(self) -> np.ndarray:
+        return self._field(_TURN, 3)
+
+    @property
+    def dhash(self) -> np.ndarray:
+        return self._field(0, 7)
 
     def __len__(self) -> int:
-        return len(self.src)
-
-    def select(self, keep: np.ndarray) -> EdgeSet:
-        return EdgeSet(self.src[keep], self.dst[keep], self.dist[keep], self.turn[keep],
-                       self.dhash[keep])
+        return len(self.packed)
 
     @classmethod
-    def merge(cls, parts: Sequence[EdgeSet], cap: int = MAX_DEGREE) -> EdgeSet:
+    def merge(cls, parts: Sequence[EdgeSet], cap: int = MAX_DEGREE,
+              duplicates: bool = True) -> EdgeSet:
         """One edge per (src, dst) (the closest), the ``cap`` closest per src, sorted."""
         if not parts:
             return cls.empty()
-        e = cls(*(np.concatenate([getattr(p, f) for p in parts])
-                  for f in ("src", "dst", "dist", "turn", "dhash")))
-        order = np.lexsort((e.turn, e.dst, e.dist, e.src))
-        e = e.select(order)
-        pair = e.src.astype(np.uint64) << np.uint64(32) | e.dst
-        _, first = np.unique(pair, return_index=True)  # closest per (src, dst)
-        e = e.select(np.sort(first))
-        starts = np.searchsorted(e.src, e.src, side="left")
-        return e.select(np.arange(len(e)) - starts < cap)
+        packed = np.concatenate([p.packed for p in parts])
+        if duplicates:  # order by (src, dst, dist, turn) and keep the first of each pair
+            u = np.uint64
+            low = packed & u((1 << _DST) - 1)
+            by_pair = (packed >> u(_SRC) << u(_SRC)) \
+                | ((packed >> u(_DST)) & u(0xFFFFFF)) << u(16) \
+                | ((packed >> u(_DIST)) & u(63)) << u(_DST) | low
+            del low, packed
+            by_pair.sort()
+            head = np.ones(len(by_pair), dtype=bool)
+            head[1:] = (by_pair[1:] >> u(16)) != (by_pair[:-1] >> u(16))
+            by_pair = by_pair[head]
+            del head
+            low = by_pair & u((1 << _DST) - 1)
+            packed = (by_pair >> u(_SRC) << u(_SRC)) \
+                | ((by_pair >> u(_DST)) & u(63)) << u(_DIST) \
+                | ((by_pair >> u(16)) & u(0xFFFFFF)) << u(_DST) | low
+            del low, by_pair
+        packed.sort()
+        src = packed >> np.uint64(_SRC)
+        new_run = np.ones(len(src), dtype=bool)
+        new_run[1:] = src[1:] != src[:-1]
+        del src
+        starts = np.flatnonzero(new_run).astype(np.int32)
+        del new_run
+        sizes = np.diff(np.append(starts, np.int32(len(packed))))
+        rank = np.arange(len(packed), dtype=np.int32) - np.repeat(starts, sizes)
+        return cls(packed[rank < cap])
 
     def within(self, threshold: int) -> EdgeSet:
         """The edges a search at a lower ``threshold`` confirms."""
-        return self.select((self.dist <= threshold) & (self.dhash <= dhash_limit(threshold)))
+        return EdgeSet(self.packed[(self.dist <= threshold) &
+                                   (self.dhash <= dhash_limit(threshold))])
 
     def as_dict(self) -> Edges:
         edges: Edges = defaultdict(dict)
@@ -214,8 +271,8 @@ def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
         return EdgeSet.empty()
     sig = sig or Signatures.of(infos)
     n = len(infos)
-    phash = np.fromiter((i.phash for i in infos), dtype=np.uint64, count=n)
-    dhash = np.fromiter((i.dhash for i in infos), dtype=np.uint64, count=n)
+    phash = np.array([i.phash for i in infos], dtype=np.uint64)
+    dhash = np.array([i.dhash for i in infos], dtype=np.uint64)
     keys, key_dhash = phash, dhash
     if rotations:
         keys = np.concatenate([phash] + [np.array([i.rot_phash[turn] for i in infos],
@@ -223,7 +280,7 @@ def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
         key_dhash = np.concatenate([dhash] + [np.array([i.rot_dhash[turn] for i in infos],
                                                        dtype=np.uint64) for turn in range(7)])
     parts: list[EdgeSet] = []
-    held = 0
+    held = retained = 0
     for q, k, dist in candidate_chunks(phash, keys, threshold, self_join=not rotations):
         j, t = (k % n).astype(np.uint32), (k // n).astype(np.uint8)
         dd = np.bitwise_count(dhash[q] ^ key_dhash[k])
@@ -232,14 +289,14 @@ def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
         keep[keep] = agree_pairs(sig, q[keep], j[keep], t[keep])
         q, j, t, dist, dd = q[keep], j[keep], t[keep], dist[keep], dd[keep]
         back = np.asarray(INVERSE, dtype=np.uint8)[t]
-        parts.append(EdgeSet(np.concatenate([q, j]), np.concatenate([j, q]),
-                             np.concatenate([dist, dist]), np.concatenate([t, back]),
-                             np.concatenate([dd, dd])))
+        parts.append(EdgeSet.pack(np.concatenate([q, j]), np.concatenate([j, q]),
+                                  np.concatenate([dist, dist]), np.concatenate([t, back]),
+                                  np.concatenate([dd, dd])))
         held += 2 * len(q)
-        if held > EDGE_BUFFER:
-            parts = [EdgeSet.merge(parts)]
-            held = len(parts[0])
-    return EdgeSet.merge(parts)
+        if held > EDGE_BUFFER + 2 * retained:  # thin now and then: amortised O(1) per edge
+            parts = [EdgeSet.merge(parts, duplicates=rotations)]
+            held = retained = len(parts[0])
+    return EdgeSet.merge(parts, duplicates=rotations)
 
 
 def near_edges(infos: Sequence[ImageInfo], threshold: int, rotations: bool) -> Edges:
@@ -258,6 +315,7 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
         return []
     sig = sig or Signatures.of(infos)
     n = len(infos)
+    dst, turns = edges.dst, edges.turn
     degree = np.bincount(edges.src, minlength=n)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(degree, out=starts[1:])
@@ -271,9 +329,9 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
         if home[centre] >= 0:
             continue
         lo, hi = starts[centre], starts[centre + 1]
-        free = home[edges.dst[lo:hi]] < 0
-        others = edges.dst[lo:hi][free].astype(np.int64)
-        grids = _turned(sig, others, edges.turn[lo:hi][free])
+        free = home[dst[lo:hi]] < 0
+        others = dst[lo:hi][free]
+        grids = _turned(sig, others, turns[lo:hi][free])
         members, view = _greedy(sig, centre, others, grids)
         if len(members) < 2:
             continue
@@ -284,7 +342,7 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
         if home[loner] >= 0:
             continue
         for at in range(starts[loner], starts[loner + 1]):
-            other, turn = int(edges.dst[at]), int(edges.turn[at])
+            other, turn = int(dst[at]), int(turns[at])
             cluster = int(home[other])
             if cluster < 0 or found[cluster][0] != other:
                 continue
@@ -337,6 +395,4 @@ def _from_dict(edges: Edges) -> EdgeSet:
     if not rows:
         return EdgeSet.empty()
     a, b, d, t = (np.array(c) for c in zip(*rows))
-    zero = np.zeros(len(a), np.uint8)
-    return EdgeSet.merge([EdgeSet(a.astype(np.uint32), b.astype(np.uint32), d.astype(np.uint8),
-                                  t.astype(np.uint8), zero)], cap=len(a))
+    return EdgeSet.merge([EdgeSet.pack(a, b, d, t, np.zeros(len(a), np.uint8))], cap=len(a))

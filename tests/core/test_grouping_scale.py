@@ -1,0 +1,108 @@
+"""Grouping in bounded memory: chunked candidates, exact where promised, no chaining."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from dupeviewer.core import neighbours, similarity
+from dupeviewer.core.grouping import build_groups
+from dupeviewer.core.model import ImageInfo, Options
+from dupeviewer.core.neighbours import candidate_chunks, choose_plan, pairs_all
+
+
+def _clustered(rng: np.random.Generator, n: int, centres: int, bits: int) -> np.ndarray:
+    base = rng.integers(0, 2**64 - 1, centres, dtype=np.uint64, endpoint=True)
+    flips = np.zeros(n, dtype=np.uint64)
+    for _ in range(bits):
+        flips |= np.uint64(1) << rng.integers(0, 64, n).astype(np.uint64)
+    return base[rng.integers(0, centres, n)] ^ flips
+
+
+def _found(hashes: np.ndarray, threshold: int, **kw: object) -> set[tuple[int, int]]:
+    out: set[tuple[int, int]] = set()
+    for q, k, _ in candidate_chunks(hashes, hashes, threshold, self_join=True, **kw):  # type: ignore[arg-type]
+        pairs = list(zip(q.tolist(), k.tolist()))
+        assert not out.intersection(pairs), "a pair came twice"
+        out.update(pairs)
+    return out
+
+
+@pytest.mark.parametrize("threshold", [0, 6, 14, 16])
+@pytest.mark.parametrize("kind", ["random", "clustered"])
+def test_chunked_search_equals_all_pairs(kind: str, threshold: int) -> None:
+    rng = np.random.default_rng(threshold)
+    hashes = (rng.integers(0, 2**64 - 1, 3000, dtype=np.uint64, endpoint=True)
+              if kind == "random" else _clustered(rng, 3000, 60, 6))
+    i, j, _ = pairs_all(hashes, threshold)
+    assert _found(hashes, threshold, chunk=997) == set(zip(i.tolist(), j.tolist()))
+
+
+def test_a_cheaper_plan_still_finds_every_pair_within_its_guarantee() -> None:
+    hashes = _clustered(np.random.default_rng(3), 4000, 200, 7)
+    plan, _ = choose_plan(hashes, hashes, 14, budget=0)
+    assert plan.guaranteed < 14
+    found = _found(hashes, 14, budget=0)
+    i, j, d = pairs_all(hashes, 14)
+    exact = set(zip(i.tolist(), j.tolist()))
+    assert found <= exact
+    assert {p for p, dist in zip(zip(i.tolist(), j.tolist()), d.tolist())
+            if dist <= plan.guaranteed} <= found
+
+
+def _info(n: int, phash: int) -> ImageInfo:
+    return ImageInfo(path=f"/c/{n:05d}", size=1000 + n, mtime_ns=0, dev=1, ino=n, width=100,
+                     height=100, format="JPEG", dhash=phash, phash=phash)
+
+
+def test_a_clique_of_look_alikes_is_grouped_in_bounded_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 6,000 hashes all within 6 bits of one another: 18 million confirmed pairs.
+    rng = np.random.default_rng(5)
+    base = int(rng.integers(0, 2**63))
+    flips = rng.integers(0, 64, (6000, 3))
+    infos = [_info(n, base ^ int(np.bitwise_or.reduce(np.uint64(1) << row.astype(np.uint64))))
+             for n, row in enumerate(flips)]
+    chunks: list[int] = []
+    real = neighbours._probe
+
+    def probe(*args: object):  # type: ignore[no-untyped-def]
+        for qi, ki in real(*args):  # type: ignore[arg-type]
+            chunks.append(len(qi))
+            yield qi, ki
+
+    monkeypatch.setattr(neighbours, "_probe", probe)
+    tracemalloc.start()
+    groups = build_groups(infos, Options(threshold=14))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert sum(chunks) >= 6000 * 5999 // 2  # every pair was looked at...
+    assert max(chunks) <= neighbours.CHUNK  # ...a bounded chunk at a time
+    assert peak < 300 * 2**20, peak  # all pairs as int64 triples alone would be 430 MB
+    assert sum(len(g.members) for g in groups) == 6000
+    assert all(len(g.members) <= similarity.MAX_DEGREE + 1 for g in groups)
+
+
+def test_no_chaining_through_a_capped_clique() -> None:
+    # every member of a group is within the threshold of one centre
+    rng = np.random.default_rng(9)
+    hashes = _clustered(rng, 3000, 30, 8)
+    infos = [_info(n, int(h)) for n, h in enumerate(hashes.tolist())]
+    for group in build_groups(infos, Options(threshold=10)):
+        phashes = [m.info.phash for m in group.members]
+        assert any(all(bin(c ^ p).count("1") <= 10 for p in phashes) for c in phashes)
+
+
+def test_regroup_at_a_lower_threshold_matches_a_fresh_grouping() -> None:
+    hashes = _clustered(np.random.default_rng(2), 2000, 100, 6)
+    infos = [_info(n, int(h)) for n, h in enumerate(hashes.tolist())]
+    build_groups(infos, Options(threshold=14))
+    cached = build_groups(list(infos), Options(threshold=8))
+    import dupeviewer.core.grouping as grouping
+
+    grouping._last = None  # forget the search at 14
+    fresh = build_groups(infos, Options(threshold=8))
+    assert [[m.path for m in g.members] for g in cached] == \
+        [[m.path for m in g.members] for g in fresh]
