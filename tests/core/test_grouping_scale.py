@@ -82,7 +82,7 @@ def test_a_clique_of_look_alikes_is_grouped_in_bounded_memory(
     assert max(chunks) <= neighbours.CHUNK  # ...a bounded chunk at a time
     assert peak < 300 * 2**20, peak  # all pairs as int64 triples alone would be 430 MB
     assert sum(len(g.members) for g in groups) == 6000
-    assert all(len(g.members) <= similarity.MAX_DEGREE + 1 for g in groups)
+    assert max(len(g.members) for g in groups) > similarity.MAX_DEGREE  # a centre claims its list
 
 
 def test_no_chaining_through_a_capped_clique() -> None:
