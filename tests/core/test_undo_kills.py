@@ -42,9 +42,10 @@ class Scene:
     """A first batch trashed and journalled; then a folder whose copies a second batch
     (the one to kill) trashes. One of its names is also in the first batch."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 journal: Path | None = None) -> None:
         self.trash_dir = use_temporary_trash(monkeypatch, tmp_path / "home")
-        self.journal = tmp_path / "journal.jsonl"
+        self.journal = journal or tmp_path / "journal.jsonl"
         first, self.folder = tmp_path / "first", tmp_path / "second"
         first.mkdir()
         self.folder.mkdir()
