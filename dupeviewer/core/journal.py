@@ -30,7 +30,7 @@ __all__ = ["Entry", "Journal", "JournalError", "Bad", "Contents", "default_journ
 MARKER = "dupeviewer-journal"
 VERSION = 1
 HEADER = json.dumps({MARKER: VERSION}) + "\n"
-EVENTS = frozenset({"intent", "done", "failed", "restored", "gone", "kept"})
+EVENTS = frozenset({"intent", "done", "failed", "restored", "gone"})
 FIELDS = frozenset({"batch", "event", "path", "size", "digest", "trashed_to", "reason",
                     "time"})
 _OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -47,7 +47,7 @@ class JournalError(Exception):
 @dataclass(frozen=True, slots=True)
 class Entry:
     batch: str
-    event: str  # intent | done | failed | restored | gone | kept
+    event: str  # intent | done | failed | restored | gone
     path: str
     size: int = 0
     digest: str | None = None

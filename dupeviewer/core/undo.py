@@ -24,9 +24,6 @@ from dupeviewer.core.trashdir import came_from, info_for, root_of, same_place, t
 
 log = logging.getLogger(__name__)
 
-SETTLED = ("restored", "gone", "kept")
-
-
 @dataclass
 class UndoReport:
     restored: list[str] = field(default_factory=list)
@@ -79,7 +76,7 @@ def _batches(contents: Contents) -> list[Batch]:
             done[key] = entry
         elif entry.event == "failed":
             ended.add(key)
-        else:  # restored | gone | kept
+        else:  # restored | gone
             ended.add(key)
             done.pop(key, None)
     found = {name: Batch(name) for name in order}
