@@ -34,10 +34,14 @@ class CancelToken:
 class ProgressEvent:
     """One progress report: which phase, how far, and the file being worked on."""
 
-    phase: str  # "discover" | "fingerprint" | "confirm" | "group"
+    phase: str  # "discover" | "fingerprint" | "compare" | "confirm" | "group"
     done: int
     total: int  # 0 when unknown (while discovering)
     current: str = ""
+    bytes_done: int = 0
+    """While comparing file contents: bytes read so far of those read in full (a 4 GiB
+    file moves these between two changes of ``done``)."""
+    bytes_total: int = 0
 
 
 class Progress(Protocol):

@@ -6,11 +6,14 @@ import hashlib
 import logging
 import os
 import warnings
+from collections.abc import Callable
+from typing import BinaryIO
 
 import imagehash
 import numpy as np
 from PIL import Image
 
+from dupeviewer.core.cancel import CancelToken
 from dupeviewer.core.decode import DecodeError, normalise, open_image, read_metadata
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.model import FileStat, ImageInfo, Skipped
@@ -30,6 +33,12 @@ TRANSFORMS = (
     Image.Transpose.TRANSVERSE,
 )
 """The 7 non-identity rotations/mirrors, in the order of ``ImageInfo.rot_phash``."""
+CHUNK = 1 << 20
+"""Bytes read at a time when a file is read in full (between two checks of cancel)."""
+SAMPLE = 64 << 10
+"""Bytes read at the head, the middle and the tail of a file for its sample digest."""
+SAMPLED = 3 * SAMPLE
+"""Files up to this size are read whole: their sample would be the whole file."""
 
 
 def hash_int(h: imagehash.ImageHash) -> int:
@@ -126,21 +135,67 @@ def pixel_digest(path: str) -> str:
     return _rgb_digest(rgb)
 
 
-def byte_digest(path: str, chunk: int = 1 << 20) -> str:
-    """Streamed digest of the file's bytes."""
+def byte_digest(path: str, chunk: int = CHUNK, cancel: CancelToken | None = None,
+                on_bytes: Callable[[int], None] | None = None) -> str:
+    """Streamed digest of the file's bytes. ``cancel`` is checked before every chunk (a
+    4 GiB file stops within one chunk) and ``on_bytes`` told the size of each chunk read."""
     digest = hashlib.blake2b(digest_size=20)
     with open(path, "rb", buffering=0) as handle:
-        while block := handle.read(chunk):
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            block = handle.read(chunk)
+            if not block:
+                break
+            digest.update(block)
+            if on_bytes is not None:
+                on_bytes(len(block))
+    return digest.hexdigest()
+
+
+def _read_at(handle: BinaryIO, offset: int, length: int) -> bytes:
+    handle.seek(offset)
+    parts = []
+    while length > 0 and (block := handle.read(length)):
+        parts.append(block)
+        length -= len(block)
+    return b"".join(parts)
+
+
+def _samples(handle: BinaryIO, size: int) -> list[bytes]:
+    """Head, middle and tail of a file bigger than ``SAMPLED``."""
+    return [_read_at(handle, offset, SAMPLE)
+            for offset in (0, (size - SAMPLE) // 2, size - SAMPLE)]
+
+
+def sample_digest(path: str) -> str:
+    """The first stage of a byte comparison (as in jdupes and rmlint): a digest of the
+    size and of the head, middle and tail, equal for files with the same bytes. Two
+    same-sized photos almost always differ there, so only files whose samples collide
+    need reading in full. A file up to ``SAMPLED`` bytes is read whole."""
+    digest = hashlib.blake2b(digest_size=20)
+    with open(path, "rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        digest.update(f"{size}:".encode())
+        for block in _samples(handle, size) if size > SAMPLED else [_read_at(handle, 0, size)]:
             digest.update(block)
     return digest.hexdigest()
 
 
-def same_bytes(a: str, b: str, chunk: int = 1 << 20) -> bool:
-    """Compare two files byte by byte, streamed (never a shallow stat comparison)."""
-    if os.path.getsize(a) != os.path.getsize(b):
-        return False
+def same_bytes(a: str, b: str, chunk: int = CHUNK, cancel: CancelToken | None = None) -> bool:
+    """Compare two files byte by byte, streamed (never a shallow stat comparison): sizes,
+    then head, middle and tail, then everything, checking ``cancel`` between chunks."""
     with open(a, "rb", buffering=0) as fa, open(b, "rb", buffering=0) as fb:
+        size = os.fstat(fa.fileno()).st_size
+        if size != os.fstat(fb.fileno()).st_size:
+            return False
+        if size > SAMPLED and _samples(fa, size) != _samples(fb, size):
+            return False
+        fa.seek(0)
+        fb.seek(0)
         while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
             block_a, block_b = fa.read(chunk), fb.read(chunk)
             if block_a != block_b:
                 return False

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -20,7 +22,13 @@ from dupeviewer.core.cancel import (
     no_progress,
 )
 from dupeviewer.core.discover import discover, reason_for, resolve_roots
-from dupeviewer.core.fingerprint import byte_digest, fingerprint, pixel_digest
+from dupeviewer.core.fingerprint import (
+    SAMPLED,
+    byte_digest,
+    fingerprint,
+    pixel_digest,
+    sample_digest,
+)
 from dupeviewer.core.grouping import build_groups, byte_candidates, pixel_candidates
 from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult, Skipped, Stats
 from dupeviewer.core.pool import WorkerPool, default_workers, run_in_process
@@ -29,6 +37,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 TRANSIENT = ("decoding took longer", "the decoder crashed")
+READERS = 4  # threads reading files for byte digests
 
 
 class ScanError(Exception):
@@ -48,6 +57,36 @@ def _pixel_task(path: str) -> str | Skipped:
 
 def _pixel_failure(path: str, reason: str) -> Skipped:
     return Skipped(path, reason)
+
+
+def _size_buckets(images: list[ImageInfo]) -> list[list[ImageInfo]]:
+    """Images of one size, for the sizes shared by several images, one of them not yet
+    digested (the others were, in an earlier scan, and are compared with it)."""
+    by_size: dict[int, list[ImageInfo]] = defaultdict(list)
+    for info in byte_candidates(images):
+        by_size[info.size].append(info)
+    return [same for same in by_size.values() if any(i.byte_digest is None for i in same)]
+
+
+def _threaded(func: Callable[[T], R], items: Sequence[T], cancel: CancelToken,
+              on_result: Callable[[T, R | OSError], None]) -> None:
+    """``func`` over ``items`` on a few threads (reading files releases the GIL); an
+    OSError is a result. On cancel, queued items never start and running ones stop at
+    their next chunk before Cancelled propagates."""
+    def call(item: T) -> R | OSError:
+        try:
+            return func(item)
+        except OSError as exc:
+            return exc
+
+    cancel.raise_if_cancelled()
+    pool = ThreadPoolExecutor(max_workers=READERS)
+    try:
+        for item, value in zip(items, pool.map(call, items), strict=True):
+            on_result(item, value)
+            cancel.raise_if_cancelled()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run(tasks: Sequence[T], func: Callable[[T], R], on_failure: Callable[[T, str], R],
@@ -117,24 +156,70 @@ class _Scan:
             self.images[file.path] = replace(result, links=tuple(links.get(file.identity, ())))
 
     def byte_digests(self) -> None:
-        todo = [i for i in byte_candidates(list(self.images.values())) if i.byte_digest is None]
+        """Files sharing their size get a byte digest in two stages, as jdupes and rmlint
+        do: a sample of head, middle and tail first, then a full digest only for files whose
+        samples collide, read in chunks with cancel checked and bytes reported between."""
+        buckets = _size_buckets(list(self.images.values()))
+        todo = [i for bucket in buckets for i in bucket if i.byte_digest is None]
         self.progress(ProgressEvent("compare", 0, len(todo), ""))
+        try:
+            full = self._sample_stage(buckets)
+            self._full_stage(full, len(todo) - len(full), len(todo))
+        finally:
+            self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
 
-        def digest(info: ImageInfo) -> tuple[ImageInfo, str | OSError]:
-            try:
-                return info, byte_digest(info.path)
-            except OSError as exc:
-                return info, exc
+    def _sample_stage(self, buckets: list[list[ImageInfo]]) -> list[ImageInfo]:
+        """The files that need a full digest: their sample collides with another's."""
+        samples: dict[str, str] = {}
 
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            for done, (info, value) in enumerate(pool.map(digest, todo), 1):
-                if isinstance(value, OSError):
-                    self._drop(info, f"cannot read: {reason_for(value)}")
-                else:
-                    self.images[info.path] = replace(info, byte_digest=value)
-                self.progress(ProgressEvent("compare", done, len(todo), info.path))
-                self.cancel.raise_if_cancelled()
-        self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+        def on_sample(info: ImageInfo, value: str | OSError) -> None:
+            if isinstance(value, OSError):
+                self._drop(info, f"cannot read: {reason_for(value)}")
+            else:
+                samples[info.path] = value
+
+        big = [i for bucket in buckets if bucket[0].size > SAMPLED for i in bucket]
+        _threaded(lambda info: sample_digest(info.path), big, self.cancel, on_sample)
+        full: list[ImageInfo] = []
+        for bucket in buckets:
+            if bucket[0].size <= SAMPLED:  # the sample would be the whole file
+                full.extend(i for i in bucket if i.byte_digest is None)
+                continue
+            by_sample: dict[str, list[ImageInfo]] = defaultdict(list)
+            for info in bucket:
+                if info.path in samples:
+                    by_sample[samples[info.path]].append(info)
+            full.extend(i for same in by_sample.values() if len(same) > 1
+                        for i in same if i.byte_digest is None)
+        return full
+
+    def _full_stage(self, todo: list[ImageInfo], done: int, total: int) -> None:
+        lock = threading.Lock()
+        bytes_total = sum(i.size for i in todo)
+        read = 0
+
+        def report(path: str, count: int = 0) -> None:
+            nonlocal read
+            with lock:  # called from the reading threads
+                read += count
+                self.progress(ProgressEvent("compare", done, total, path, read, bytes_total))
+
+        def digest(info: ImageInfo) -> str:
+            return byte_digest(info.path, cancel=self.cancel,
+                               on_bytes=lambda count: report(info.path, count))
+
+        def on_digest(info: ImageInfo, value: str | OSError) -> None:
+            nonlocal done
+            if isinstance(value, OSError):
+                self._drop(info, f"cannot read: {reason_for(value)}")
+            else:
+                self.images[info.path] = replace(info, byte_digest=value)
+            with lock:
+                done += 1
+            report(info.path)
+
+        self.progress(ProgressEvent("compare", done, total, "", 0, bytes_total))
+        _threaded(digest, todo, self.cancel, on_digest)
 
     def pixel_digests(self) -> None:
         todo = [i for i in pixel_candidates(list(self.images.values()))
