@@ -134,7 +134,10 @@ class Operations(QObject):
         if result.cancelled:
             found = self.tr("Scan cancelled. {found} in the files read so far").format(
                 found=found)
-        self.window.statusBar().showMessage(found + ".")
+        message = found + "."
+        if result.warnings:  # e.g. the cache could not be used: the user sees the first
+            message += " " + result.warnings[0]
+        self.window.statusBar().showMessage(message)
         for warning in result.warnings:
             log.warning("%s", warning)
 

@@ -144,7 +144,7 @@ def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
         window: MainWindow, qtbot: QtBot, simple_library: Library3,
         caplog: pytest.LogCaptureFixture) -> None:
     """Something other than our cache where the cache lives: the scan still runs, the file
-    is left as it was, and the user is told (the log and stderr, as for any cache problem)."""
+    is left as it was, and the user is told in the status bar and the log."""
     from dupeviewer.core.cache import default_cache_path
 
     stray = default_cache_path()
@@ -158,3 +158,4 @@ def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
     assert not [s for s in ("-wal", "-shm", "-journal") if os.path.lexists(f"{stray}{s}")]
     assert any("not a dupeviewer cache" in r.getMessage() for r in caplog.records
                if r.name == "dupeviewer.gui.operations")
+    assert "not a dupeviewer cache" in window.statusBar().currentMessage()
