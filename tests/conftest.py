@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +37,12 @@ def photo_like(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
     pixels = np.clip(np.asarray(base, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
     return Image.fromarray(pixels, "RGB")
 
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m dupeviewer ARGS`` as a user would, capturing its text output."""
+    return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
+                          text=True, errors="surrogateescape", timeout=300)
 
 def exif_with(date: str = "2021:06:01 12:00:00", model: str = "TestCam",
               orientation: int | None = None) -> Image.Exif:

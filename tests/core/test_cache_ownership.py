@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,18 +13,13 @@ from dupeviewer.core.cache import SCHEMA_VERSION
 from dupeviewer.core.cachefile import APPLICATION_ID
 from dupeviewer.core.model import Options
 from dupeviewer.core.scan import scan
-from tests.conftest import photo_like
+from tests.conftest import photo_like, run_cli
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 OLD_TABLE = ("CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, "
              "mtime_ns INTEGER, dev INTEGER, ino INTEGER, info TEXT, skipped TEXT, "
              "byte_digest TEXT, pixel_digest TEXT)")
 """The one table every dupeviewer before the application_id wrote (schema versions 3-6)."""
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
-                          text=True, errors="surrogateescape", timeout=300)
 
 
 @pytest.fixture
@@ -109,7 +102,7 @@ def test_cli_refuses_a_file_that_is_not_its_cache(kind: str, photos: Path) -> No
     target = FOREIGN[kind](photos)
     before = _snapshot(photos), os.lstat(target).st_mtime_ns, os.readlink(target) if \
         target.is_symlink() else ""
-    done = run("scan", str(photos), "--cache", str(target), "--workers", "0", "--quiet")
+    done = run_cli("scan", str(photos), "--cache", str(target), "--workers", "0", "--quiet")
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
@@ -126,7 +119,7 @@ def test_refusal_names_what_the_file_is(photos: Path) -> None:
     reasons = {}
     for kind in ("jpeg", "directory", "foreign-db", "empty"):
         target = FOREIGN[kind](photos)
-        reasons[kind] = run("scan", str(photos), "--cache", str(target), "--workers", "0",
+        reasons[kind] = run_cli("scan", str(photos), "--cache", str(target), "--workers", "0",
                             "-q").stderr
     assert "(not an SQLite database)" in reasons["jpeg"]
     assert "(a directory)" in reasons["directory"]
@@ -161,7 +154,7 @@ def _ids(path: Path) -> tuple[int, int]:
 def test_new_cache_carries_the_application_id_and_is_reused(photos: Path,
                                                              tmp_path: Path) -> None:
     cache = tmp_path / "new" / "cache.sqlite3"
-    first = run("scan", str(photos), "--cache", str(cache), "--workers", "0", "-q")
+    first = run_cli("scan", str(photos), "--cache", str(cache), "--workers", "0", "-q")
     assert first.returncode == 0, first.stderr
     assert _ids(cache) == (APPLICATION_ID, SCHEMA_VERSION)
     assert cache.read_bytes()[68:72] == b"DupV"
@@ -195,7 +188,7 @@ def test_cache_of_an_earlier_version_with_the_current_schema_is_adopted(
 def test_old_schema_cache_of_an_earlier_version_is_rebuilt(photos: Path,
                                                            cache_file: Path) -> None:
     _old_cache(cache_file, 3)
-    done = run("scan", str(photos), "--cache", str(cache_file), "--workers", "0", "-q")
+    done = run_cli("scan", str(photos), "--cache", str(cache_file), "--workers", "0", "-q")
     assert done.returncode == 0, done.stderr
     assert "rebuilt" in done.stderr
     assert _ids(cache_file) == (APPLICATION_ID, SCHEMA_VERSION)

@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 
 from dupeviewer.cli import main
-from tests.conftest import photo_like
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
-                          text=True, errors="surrogateescape", timeout=300)
+from tests.conftest import photo_like, run_cli
 
 
 @pytest.fixture
@@ -31,7 +26,7 @@ def pair(library: Path) -> Path:
 
 
 def test_json_document_follows_the_documented_schema(pair: Path, cache_file: Path) -> None:
-    out = run("scan", str(pair), "--json", "--cache", str(cache_file), "--workers", "1")
+    out = run_cli("scan", str(pair), "--json", "--cache", str(cache_file), "--workers", "1")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["version"] == 1
@@ -50,18 +45,18 @@ def test_json_document_follows_the_documented_schema(pair: Path, cache_file: Pat
 
 
 def test_missing_folder_and_bad_option_exit_2_with_one_line(tmp_path: Path) -> None:
-    missing = run("scan", str(tmp_path / "nope"))
+    missing = run_cli("scan", str(tmp_path / "nope"))
     assert missing.returncode == 2
     assert missing.stderr.strip().count("\n") == 0 and "not a folder" in missing.stderr
-    bad = run("scan", str(tmp_path), "--threshold", "99")
+    bad = run_cli("scan", str(tmp_path), "--threshold", "99")
     assert bad.returncode == 2 and "threshold" in bad.stderr
-    assert run("scan", str(tmp_path), "--frobnicate").returncode == 2
+    assert run_cli("scan", str(tmp_path), "--frobnicate").returncode == 2
 
 
 def test_version_and_help() -> None:
-    version = run("--version")
+    version = run_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("dupeviewer ")
-    helptext = run("scan", "--help")
+    helptext = run_cli("scan", "--help")
     assert helptext.returncode == 0 and "--threshold" in helptext.stdout
     assert "examples:" in helptext.stdout
 
@@ -91,7 +86,7 @@ def test_csv_and_text_formats(pair: Path, cache_file: Path,
 
 def test_scan_never_deletes_anything(pair: Path, cache_file: Path) -> None:
     before = sorted(p.name for p in pair.iterdir())
-    assert run("scan", str(pair), "--json", "--cache", str(cache_file)).returncode == 0
+    assert run_cli("scan", str(pair), "--json", "--cache", str(cache_file)).returncode == 0
     assert sorted(p.name for p in pair.iterdir()) == before
 
 
