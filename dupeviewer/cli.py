@@ -147,12 +147,22 @@ class StderrProgress:
             if event.total and self.bar.total != event.total:
                 self.bar.total = event.total
             self.bar.n = event.done
+            if event.bytes_total:  # big files read in full: the bytes move between files
+                self.bar.set_postfix_str(
+                    f"{_size(event.bytes_done)} of {_size(event.bytes_total)} read",
+                    refresh=False)
             self.bar.refresh()
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def _size(count: int) -> str:
+    from dupeviewer import report
+
+    return report.human_size(count)
 
 
 def run_scan(argv: Sequence[str]) -> int:

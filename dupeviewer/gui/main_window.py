@@ -110,6 +110,12 @@ class MainWindow(QMainWindow):
         self.demo_label.setContentsMargins(0, 0, 16, 0)
         self.demo_label.hide()
         self.statusBar().insertPermanentWidget(0, self.demo_label)
+        self.settings_label = QLabel()
+        self.settings_label.setObjectName("settings-problem")
+        self.settings_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.settings_label.setContentsMargins(0, 0, 16, 0)
+        self.settings_label.hide()
+        self.statusBar().insertPermanentWidget(0, self.settings_label)
         self.setTabOrder(self.folders.tree, self.groups.sort)
         self.setTabOrder(self.groups.sort, self.groups.view)
         self.setTabOrder(self.groups.view, self.cards.view)
@@ -160,6 +166,13 @@ class MainWindow(QMainWindow):
 
     def _restore(self) -> None:
         s = self.settings
+        if s.problem is not None:  # a file that is not ours sits where settings live
+            self.settings_label.setText(self.tr("\u26a0 Settings are not saved"))
+            self.settings_label.setToolTip(self.tr(
+                "{file} is not a dupeviewer settings file ({why}). It is left untouched: "
+                "this run uses default settings and saves none. Move the file away to "
+                "keep settings again.").format(file=s.file, why=s.problem))
+            self.settings_label.show()
         geometry = s.geometry("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -172,14 +172,21 @@ class ScanPage(QWidget):
 
     def update_progress(self, event: ProgressEvent) -> None:
         now = time.monotonic()
+        done, total = _measure(event)
         if event.phase != self._phase:
-            self._phase, self._phase_started, self._phase_done = event.phase, now, event.done
+            self._phase, self._phase_started, self._phase_done = event.phase, now, done
             self.phase.setText(self.tr(PHASES.get(event.phase, "Working\u2026")))
-        if event.total > 0:
-            self.bar.setRange(0, event.total)
-            self.bar.setValue(min(event.done, event.total))
-            self.counts.setText(self.tr("{done} of {total} files").format(
-                done=text.number(event.done), total=text.number(event.total)))
+        if total > 0:
+            # per mille: byte counts pass the int range of QProgressBar
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(min(1000, done * 1000 // total))
+            counts = self.tr("{done} of {total} files").format(
+                done=text.number(event.done), total=text.number(event.total))
+            if event.bytes_total > 0:  # big files read in full: show the bytes move
+                counts += "  \u00b7  " + self.tr("{done} of {total} read").format(
+                    done=text.data_size(event.bytes_done),
+                    total=text.data_size(event.bytes_total))
+            self.counts.setText(counts)
         else:
             self.bar.setRange(0, 0)
             if event.phase == "discover":
@@ -191,16 +198,24 @@ class ScanPage(QWidget):
             metrics = self.current.fontMetrics()
             self.current.setText(metrics.elidedText(
                 event.current, Qt.TextElideMode.ElideMiddle, max(100, self.current.width())))
-        self.times.setText(self._times(now, event))
+        self.times.setText(self._times(now, done, total))
 
-    def _times(self, now: float, event: ProgressEvent) -> str:
+    def _times(self, now: float, done: int, total: int) -> str:
         elapsed = self.tr("Elapsed {time}").format(time=text.duration(now - self._started))
-        progressed = event.done - self._phase_done
+        progressed = done - self._phase_done
         spent = now - self._phase_started
-        if event.total <= 0 or event.done >= event.total:
+        if total <= 0 or done >= total:
             return elapsed
         if progressed <= 0 or spent < 1.0:
             return self.tr("{elapsed}  \u00b7  estimating time left").format(elapsed=elapsed)
-        left = spent / progressed * (event.total - event.done)
+        left = spent / progressed * (total - done)
         return self.tr("{elapsed}  \u00b7  about {left} left").format(
             elapsed=elapsed, left=text.duration(left))
+
+
+def _measure(event: ProgressEvent) -> tuple[int, int]:
+    """How far the phase is, in its finest unit: bytes while files are read in full (one
+    4 GiB file moves the bar between two files), else files."""
+    if event.bytes_total > 0:
+        return event.bytes_done, event.bytes_total
+    return event.done, event.total

@@ -125,6 +125,8 @@ class Settings:
         qsettings = store if store is not None else QSettings(ORGANIZATION, APPLICATION)
         self.problem = foreign(qsettings)
         """Why the settings file is not used (it is left untouched), or None."""
+        self.file = qsettings.fileName()
+        """Where the settings live (or would live)."""
         self.store: QSettings | MemoryStore = qsettings
         if self.problem is not None:
             log.warning("%s is not a dupeviewer settings file (%s); leaving it untouched: "

@@ -127,3 +127,16 @@ def test_window_without_a_display_says_so(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert "no display" in out.stderr and "dupeviewer scan" in out.stderr
+
+
+def test_terminal_progress_shows_bytes_read_of_big_files(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a terminal the bar says how much of a big file is read, not only 0 of 2 files."""
+    from dupeviewer.cli import StderrProgress
+    from dupeviewer.core.cancel import ProgressEvent
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = StderrProgress(enabled=True)
+    bar(ProgressEvent("compare", 0, 2, "/photos/big.tif", 3 * 10**9, 8 * 10**9))
+    bar.close()
+    assert "3.0 GB of 8.0 GB read" in capsys.readouterr().err

@@ -85,6 +85,9 @@ def test_foreign_settings_file_is_never_written(
     window.show()
     window.settings.threshold = 3  # the user changes something: kept for this run only
     assert window.settings.threshold == 3
+    label = window.settings_label  # the user is told, not only the log
+    assert label.isVisible() and "not saved" in label.text()
+    assert str(path) in label.toolTip() and "not a dupeviewer settings file" in label.toolTip()
     window.close()
     window.settings.sync()
     assert (_state(kept), sorted(path.parent.iterdir())) == before
@@ -103,6 +106,13 @@ def test_foreign_file_given_as_the_store_is_left_alone(tmp_path: Path) -> None:
     settings.sync()
     assert settings.folders == ["/somewhere"] and settings.problem
     assert _state(path) == before
+
+
+def test_own_settings_file_shows_no_warning(qtbot: QtBot, settings: Settings) -> None:
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert settings.problem is None and not window.settings_label.isVisible()
 
 
 def test_new_settings_file_carries_the_format_marker(tmp_path: Path) -> None:
