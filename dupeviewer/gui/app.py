@@ -120,7 +120,7 @@ def remove_demo(folder: Path, window: MainWindow) -> bool:
     (then Undo can still put them back, so the folder stays). True if removed."""
     from dupeviewer.gui.operations import pending_undo
 
-    if window.ops.trashed and pending_undo():
+    if window.ops.files_trashed and pending_undo():
         log.warning("keeping the demo library %s: some of its files are in the Trash", folder)
         return False
     shutil.rmtree(folder, ignore_errors=True)
@@ -231,9 +231,3 @@ def _quit_on_signals(window: MainWindow) -> dict[int, Any]:
     wake.start(200)
     return previous
 
-
-def main() -> int:
-    """The GUI entry point: the command line's, with logging to the rotating log file."""
-    from dupeviewer.cli import main as cli_main
-
-    return cli_main(sys.argv[1:])

@@ -1,7 +1,9 @@
 """The main window: folders and groups on the left, the current group's cards on the right.
 
-The window wires widgets to the review state and runs engine work in :class:`Job`s; the
-rules (what is a duplicate, what may be marked, what is safe to trash) live in the core.
+The window builds the parts and wires them together: widgets to the review state, the
+background work (:class:`Operations`) and the exports to the status bar and the dialogs
+(:class:`Prompts`). The rules (what is a duplicate, what may be marked, what is safe to
+trash) live in the core; nothing below this module holds the window.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,18 +29,23 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.core.model import Options, ScanResult
-from dupeviewer.gui import export, text
+from dupeviewer.gui import text
 from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs import skipped_dialog
+from dupeviewer.gui.export import Exporter
 from dupeviewer.gui.folders import FolderPanel
 from dupeviewer.gui.look import icon
 from dupeviewer.gui.operations import Operations
 from dupeviewer.gui.pages import EmptyPage, ScanPage
+from dupeviewer.gui.prompts import Prompts
 from dupeviewer.gui.review import Review
 from dupeviewer.gui.review_view import CardsPanel, GroupList
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:
+    from dupeviewer.core.trash import TrashReport
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +63,11 @@ class MainWindow(QMainWindow):
         self.loader = ThumbnailLoader(parent=self)
         self.commands = build_actions(self)
         self._build()
-        self.ops = Operations(self)
+        self.ops = Operations(self.review, self.settings, self.folders.folders, self)
+        self.prompts = Prompts(self)
+        self.exporter = Exporter(self.review, self.settings, self)
         self._connect()
+        self._connect_work()
         self._restore()
 
     # construction -----------------------------------------------------------------
@@ -126,7 +137,7 @@ class MainWindow(QMainWindow):
         a.add_folder.triggered.connect(self.choose_folder)
         a.scan.triggered.connect(self.ops.start_scan)
         a.cancel.triggered.connect(self.ops.cancel)
-        a.trash.triggered.connect(self.ops.confirm_trash)
+        a.trash.triggered.connect(self.confirm_trash)
         a.undo.triggered.connect(self.ops.undo)
         a.mark_all.triggered.connect(self.review.mark_all_but_keeper)
         a.unmark_all.triggered.connect(self.review.unmark_all)
@@ -136,9 +147,9 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.about)
         a.open_logs.triggered.connect(self.open_log_folder)
-        a.export_json.triggered.connect(lambda: export.export_results(self, "json"))
-        a.export_csv.triggered.connect(lambda: export.export_results(self, "csv"))
-        a.export_paths.triggered.connect(lambda: export.export_marked_paths(self))
+        a.export_json.triggered.connect(lambda: self.exporter.export_results("json"))
+        a.export_csv.triggered.connect(lambda: self.exporter.export_results("csv"))
+        a.export_paths.triggered.connect(self.exporter.export_marked_paths)
         for rule, action in a.keep_by.items():
             action.triggered.connect(lambda checked=False, r=rule: self.review.keep_by(r))
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
@@ -152,17 +163,32 @@ class MainWindow(QMainWindow):
         self.folders.changed.connect(self._on_folders_changed)
         self.groups.current_changed.connect(self._on_group)
         self.cards.step_group.connect(self.groups.step)
-        self.cards.compare_requested.connect(self.ops.compare)
+        self.cards.compare_requested.connect(
+            lambda row: self.prompts.compare(self.cards.model, row))
         for view in (self.groups.view, self.cards.view):
             view.installEventFilter(self)
         self.review.reset.connect(self._after_reset)
         self.review.marks_changed.connect(self._update_marks)
         self.review.groups_changed.connect(self._update_marks)
         self.review.removed.connect(self._after_removal)
-        self.regroup_timer = QTimer(self)
-        self.regroup_timer.setSingleShot(True)
-        self.regroup_timer.setInterval(250)
-        self.regroup_timer.timeout.connect(self.ops.regroup)
+
+    def _connect_work(self) -> None:
+        """The background work and the exports report here; the window only shows it."""
+        ops, status = self.ops, self.statusBar()
+        for source in (ops, self.exporter):
+            source.status.connect(status.showMessage)
+        ops.busy_changed.connect(self._on_busy)
+        ops.folders_wanted.connect(self.choose_folder)
+        ops.scan_started.connect(self.scan_page.start)
+        ops.scan_progress.connect(self.scan_page.update_progress)
+        ops.cancelling.connect(self.scan_page.cancelling)
+        ops.scanned.connect(self.show_result)
+        ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))
+        ops.trash_progress.connect(self._on_trash_progress)
+        ops.trashed.connect(self._after_trash)
+        ops.undone.connect(self.prompts.undo_summary)
+        ops.failed.connect(self.prompts.error)
+        self.prompts.trash_confirmed.connect(ops.start_trash)
 
     def _restore(self) -> None:
         s = self.settings
@@ -212,6 +238,12 @@ class MainWindow(QMainWindow):
 
     def options(self) -> Options:
         return self.settings.options()
+
+    def confirm_trash(self) -> None:
+        """Delete: list the marked files and ask; the trash starts once the user agrees."""
+        if not self.ops.busy:
+            self.prompts.confirm_trash(self.review.marked_files(),
+                                       self.review.selection.losses())
 
     def show_skipped(self) -> None:
         result = self.review.result
@@ -294,6 +326,22 @@ class MainWindow(QMainWindow):
         self.skipped_button.setVisible(skipped > 0)
         self.update_state()
 
+    # work -------------------------------------------------------------------------
+    def _on_busy(self, busy: bool) -> None:
+        if not busy:
+            self.busy.hide()
+        self.update_state()
+
+    def _on_trash_progress(self, done: int, total: int) -> None:
+        self.busy.setRange(0, total)  # 0, 0: a busy indicator until the count is known
+        self.busy.setValue(done)
+        self.busy.show()
+
+    def _after_trash(self, report: TrashReport) -> None:
+        for outcome in report.trashed:
+            self.loader.forget(outcome.path)
+        self.prompts.trash_refused(report)
+
     # review -----------------------------------------------------------------------
     def _current_keeper(self) -> str | None:
         g = self.groups.current()
@@ -357,11 +405,11 @@ class MainWindow(QMainWindow):
     def _on_threshold(self, value: int) -> None:
         self._show_threshold(value)
         self.settings.threshold = value
-        self.regroup_timer.start()
+        self.ops.regroup_soon()
 
     def _on_rotations(self, checked: bool) -> None:
         self.settings.rotations = checked
-        self.regroup_timer.start()
+        self.ops.regroup_soon()
 
     def _on_mark_near(self, checked: bool) -> None:
         self.settings.mark_near = checked
@@ -383,7 +431,7 @@ class MainWindow(QMainWindow):
         elif removed and self.review.result is not None:
             self.ops.start_scan()  # a rescan is fast: the cache has every fingerprint
         elif self.review.result is not None:
-            self.regroup_timer.start()  # reference folders changed: keepers may change
+            self.ops.regroup_soon()  # reference folders changed: keepers may change
         self.update_state()
 
     # events -----------------------------------------------------------------------
@@ -410,7 +458,6 @@ class MainWindow(QMainWindow):
         self.settings.set_geometry("splitter", self.splitter.saveState())
         self._save_folders()
         self.settings.sync()
-        self.regroup_timer.stop()
         self.ops.shutdown()
         self.loader.shutdown()
         super().closeEvent(event)

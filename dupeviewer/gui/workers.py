@@ -2,7 +2,9 @@
 
 A :class:`Job` runs a plain function ``work(progress, cancel) -> result`` (the shape of
 every long-running core function) on its own QThread. Workers hold no business logic:
-they call the engine and turn its progress, result and exceptions into signals.
+they call the engine and turn its progress, result and exceptions into signals. As in
+superqt's workers, a failure is emitted as the exception itself, not as text, so the
+receiver decides what to say (and can tell one kind of failure from another).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class Worker(QObject):
 
     progress = Signal(object)  # ProgressEvent
     finished = Signal(object)  # the result
-    failed = Signal(str)  # a message for the user
+    errored = Signal(object)  # the exception the work raised
 
     def __init__(self, work: Work, cancel: CancelToken) -> None:
         super().__init__()
@@ -38,7 +40,7 @@ class Worker(QObject):
             result = self._work(self._emit_progress, self._cancel)
         except Exception as exc:  # workers never leak exceptions
             log.exception("background work failed")
-            self.failed.emit(str(exc) or type(exc).__name__)
+            self.errored.emit(exc)
         else:
             self.finished.emit(result)
         finally:
@@ -55,8 +57,8 @@ class Job(QObject):
 
     progress = Signal(object)
     finished = Signal(object)
-    failed = Signal(str)
-    done = Signal()  # after finished/failed, once the thread has stopped
+    errored = Signal(object)
+    done = Signal()  # after finished/errored, once the thread has stopped
 
     def __init__(self, work: Work, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +71,7 @@ class Job(QObject):
         self._thread.started.connect(self._worker.run)
         self._worker.progress.connect(self.progress)
         self._worker.finished.connect(self.finished)
-        self._worker.failed.connect(self.failed)
+        self._worker.errored.connect(self.errored)
         self._thread.finished.connect(self._on_thread_finished)
 
     def start(self) -> None:

@@ -93,16 +93,16 @@ def main(out: Path) -> None:
     _wait(800)
     _save(window, out / "near.png")
 
-    window.ops.confirm_trash()
-    dialog = window.ops.confirm_dialog
+    window.confirm_trash()
+    dialog = window.prompts.confirm_dialog
     assert dialog is not None
     _wait(200)
     _save(dialog, out / "confirm.png")
     dialog.reject()
 
     window.groups.select_row(window.groups.model.row_of(big))
-    window.ops.compare(window.cards.model.rowCount() - 1)
-    compare = window.ops.compare_dialog
+    window.prompts.compare(window.cards.model, window.cards.model.rowCount() - 1)
+    compare = window.prompts.compare_dialog
     _wait(1500)
     _save(compare, out / "compare.png")  # type: ignore[arg-type]
     compare.reject()  # type: ignore[union-attr]

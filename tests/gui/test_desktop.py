@@ -48,7 +48,7 @@ def test_gui_entry_point_sets_up_the_log_file(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cli, "setup_logging", lambda: calls.append("logging"))
     monkeypatch.setattr(cli, "run_gui", gui)
     monkeypatch.setattr(sys, "argv", ["dupeviewer-gui"])
-    assert gui_app.main() == 0
+    assert cli.main() == 0
     assert calls == ["logging", "gui"]
 
 
@@ -168,7 +168,7 @@ def test_demo_library_stays_while_its_files_are_in_the_trash(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "dupeviewer-demo-x"
     folder.mkdir()
-    fake = SimpleNamespace(ops=SimpleNamespace(trashed=2))
+    fake = SimpleNamespace(ops=SimpleNamespace(files_trashed=2))
     monkeypatch.setattr(operations, "pending_undo", lambda: 2)
     assert gui_app.remove_demo(folder, fake) is False  # type: ignore[arg-type]
     assert folder.is_dir()

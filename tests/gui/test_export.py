@@ -115,11 +115,11 @@ def test_marked_files_export_nul_separated(
     assert str(odd) in marked
 
     _save_as(monkeypatch, tmp_path / "refused.txt", export.LINES_FILTER)
-    assert export.export_marked_paths(window) is False
+    assert window.exporter.export_marked_paths() is False
     assert not (tmp_path / "refused.txt").exists()  # a line list would be ambiguous
 
     _save_as(monkeypatch, tmp_path / "marked.lst", export.NUL_FILTER)
-    assert export.export_marked_paths(window) is True
+    assert window.exporter.export_marked_paths() is True
     data = (tmp_path / "marked.lst").read_bytes()
     assert data.endswith(b"\0")
     assert data[:-1].split(b"\0") == [p.encode() for p in marked]
@@ -171,7 +171,7 @@ def test_marked_files_export_refuses_every_line_separator(
     assert str(keeper) not in marked
 
     _save_as(monkeypatch, tmp_path / "refused.txt", export.LINES_FILTER)
-    assert export.export_marked_paths(window) is False
+    assert window.exporter.export_marked_paths() is False
     assert not (tmp_path / "refused.txt").exists()
     (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert "line break" in box.text()
@@ -180,6 +180,6 @@ def test_marked_files_export_refuses_every_line_separator(
     box.close()
 
     _save_as(monkeypatch, tmp_path / "marked.lst", export.NUL_FILTER)
-    assert export.export_marked_paths(window) is True
+    assert window.exporter.export_marked_paths() is True
     data = (tmp_path / "marked.lst").read_bytes()
     assert data[:-1].split(b"\0") == [p.encode() for p in marked]

@@ -26,7 +26,7 @@ def _confirm(qtbot: QtBot, window: MainWindow) -> ConfirmTrashDialog:
     """Press Delete in the window and return the confirmation it opens."""
     window.cards.view.setFocus()
     qtbot.keyClick(window.cards.view, Qt.Key.Key_Delete)
-    dialog = window.ops.confirm_dialog
+    dialog = window.prompts.confirm_dialog
     assert isinstance(dialog, ConfirmTrashDialog)
     assert dialog.isVisible()
     return dialog
@@ -94,7 +94,7 @@ def test_a_file_changed_after_the_scan_is_refused_and_kept(
     assert os.path.exists(changed)
     assert not os.path.exists(other)
     assert _in_trash(trash_dir, Path(other).name)
-    problems = window.ops.problems_dialog
+    problems = window.prompts.problems_dialog
     assert isinstance(problems, ProblemsDialog) and problems.isVisible()
     assert problems.files.topLevelItemCount() == 1
     item = problems.files.topLevelItem(0)
@@ -120,7 +120,7 @@ def test_undo_restores_the_last_trash(qtbot: QtBot, window: MainWindow,
     wait_idle(qtbot, window)
     assert all(os.path.exists(p) for p in marked)
     assert list((trash_dir / "files").iterdir()) == []
-    assert "Restored 2 files" in window.ops.problems_dialog.text()  # type: ignore[union-attr]
+    assert "Restored 2 files" in window.prompts.problems_dialog.text()  # type: ignore[union-attr]
     assert len(window.review) == 2  # the restored copies are back in their groups
     assert not window.commands.undo.isEnabled()  # undone: nothing left to undo
 

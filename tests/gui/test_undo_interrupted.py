@@ -33,5 +33,5 @@ def test_undo_in_a_new_window_restores_the_batch_killed_after_its_first_move(
     wait_idle(qtbot, window)
     assert os.path.exists(moved)
     assert not any(os.path.exists(p) for p in scene.first), "restored the batch before"
-    assert "Restored 1 file" in window.ops.problems_dialog.text()  # type: ignore[union-attr]
+    assert "Restored 1 file" in window.prompts.problems_dialog.text()  # type: ignore[union-attr]
     window.close()

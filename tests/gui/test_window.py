@@ -195,7 +195,7 @@ def test_enter_opens_the_compare_view(qtbot: QtBot, window: MainWindow,
     window.cards.select_row(1)
     window.cards.view.setFocus()
     qtbot.keyClick(window.cards.view, Qt.Key.Key_Return)
-    dialog = window.ops.compare_dialog
+    dialog = window.prompts.compare_dialog
     assert dialog is not None and dialog.isVisible()  # type: ignore[attr-defined]
     left, right = dialog.views  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not left.item.pixmap().isNull()

@@ -1,0 +1,92 @@
+"""The dialogs the window opens for its work: confirm the trash, the files it refused, the
+undo summary, errors, and the compare view.
+
+:class:`Prompts` holds the dialog it opened last of each kind (the window and the tests
+reach them there) and tells the window what the user chose through a signal; it runs no
+work of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from dupeviewer.gui.dialogs import ConfirmTrashDialog, failures_dialog, show_error
+from dupeviewer.gui.member_model import MemberModel, MemberRole
+
+if TYPE_CHECKING:
+    from dupeviewer.core.trash import TrashReport, UndoReport
+
+log = logging.getLogger(__name__)
+
+
+class Prompts(QObject):
+    """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees."""
+
+    trash_confirmed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self.confirm_dialog: ConfirmTrashDialog | None = None
+        self.problems_dialog: QObject | None = None
+        self.compare_dialog: QObject | None = None
+
+    def confirm_trash(self, files: Sequence[tuple[str, int]],
+                      losses: Mapping[str, Sequence[str]]) -> None:
+        """Ask before trashing ``files``; Cancel is the default."""
+        if not files:
+            return
+        dialog = ConfirmTrashDialog(files, self._parent, losses)
+        dialog.accepted.connect(self._on_confirmed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.confirm_dialog = dialog
+        dialog.open()
+
+    def _on_confirmed(self) -> None:
+        self.confirm_dialog = None
+        self.trash_confirmed.emit()
+
+    def trash_refused(self, report: TrashReport) -> None:
+        """List the files the trash left where they were, and why (nothing if none)."""
+        if not report.failed:
+            return
+        dialog = failures_dialog([(o.path, o.reason) for o in report.failed],
+                                 len(report.trashed), self._parent)
+        self.problems_dialog = dialog
+        dialog.open()
+
+    def undo_summary(self, report: UndoReport, summary: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information if report.ok else
+                          QMessageBox.Icon.Warning, self.tr("Undo Last Trash"), summary,
+                          QMessageBox.StandardButton.Ok, self._parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.problems_dialog = box
+        box.open()
+
+    def error(self, title: str, message: str) -> None:
+        show_error(self._parent, title, message)
+
+    def compare(self, model: MemberModel, row: int) -> None:
+        """The copy in ``row`` of the shown group beside its kept copy (or, for the kept
+        copy, beside the next one)."""
+        from dupeviewer.gui.compare import CompareDialog
+
+        g = model.group
+        if g < 0:
+            return
+        group = model.review.groups[g]
+        members = list(group.members)
+        if len(members) < 2:
+            return
+        keeper = group.keeper
+        other = row if row != keeper else (keeper + 1) % len(members)
+        folders = [str(model.index(r, 0).data(MemberRole.Folder)) for r in range(len(members))]
+        dialog = CompareDialog(members, keeper, other, folders, self._parent)
+        dialog.finished.connect(dialog.deleteLater)
+        self.compare_dialog = dialog
+        dialog.open()
