@@ -118,7 +118,7 @@ class FileOpenFilter(QObject):
 def remove_demo(folder: Path, window: MainWindow) -> bool:
     """Remove the temporary demo library at exit, unless files of it are in the Trash
     (then Undo can still put them back, so the folder stays). True if removed."""
-    from dupeviewer.gui.operations import pending_undo
+    from dupeviewer.gui.jobs.operations import pending_undo
 
     if window.ops.files_trashed and pending_undo():
         log.warning("keeping the demo library %s: some of its files are in the Trash", folder)

@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
 from dupeviewer.gui.actions import build_actions
-from dupeviewer.gui.dialogs import skipped_dialog
-from dupeviewer.gui.export import Exporter
-from dupeviewer.gui.folders import FolderPanel
+from dupeviewer.gui.dialogs.export import Exporter
+from dupeviewer.gui.dialogs.files import skipped_dialog
+from dupeviewer.gui.dialogs.prompts import Prompts
+from dupeviewer.gui.jobs.operations import Operations
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.look import icon
-from dupeviewer.gui.operations import Operations
-from dupeviewer.gui.pages import EmptyPage, ScanPage
-from dupeviewer.gui.prompts import Prompts
-from dupeviewer.gui.review import Review
-from dupeviewer.gui.review_view import CardsPanel, GroupList
+from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import plural
-from dupeviewer.gui.thumbnails import ThumbnailLoader
+from dupeviewer.gui.widgets.folders import FolderPanel
+from dupeviewer.gui.widgets.pages import EmptyPage, ScanPage
+from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 
 if TYPE_CHECKING:
     from dupeviewer.core.trash import TrashReport
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.skipped_dialog.open()
 
     def about(self) -> None:
-        from dupeviewer.gui.about import AboutDialog
+        from dupeviewer.gui.dialogs.about import AboutDialog
 
         self.about_dialog = AboutDialog(self)
         self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -15,13 +15,14 @@ from PySide6.QtGui import QAction, QDesktopServices, QFileOpenEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
 from dupeviewer.gui import app as gui_app
-from dupeviewer.gui import operations
-from dupeviewer.gui.about import LIBRARIES, AboutDialog, details
+from dupeviewer.gui.dialogs.about import LIBRARIES, AboutDialog, details
+from dupeviewer.gui.jobs import operations
 from dupeviewer.gui.main_window import MainWindow
-from dupeviewer.gui.member_model import MemberModel, MemberRole, highlights
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
 from tests.gui.conftest import SCAN_TIMEOUT_MS, Library3, scan, wait_idle
 from tests.gui.synthetic import info

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dupeviewer import report
-from dupeviewer.gui import export
+from dupeviewer.gui.dialogs import export
 from dupeviewer.gui.main_window import MainWindow
 from tests.conftest import exif_with, photo_like
 from tests.gui.conftest import Library3, scan

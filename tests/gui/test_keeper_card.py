@@ -10,11 +10,12 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
+from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
-from dupeviewer.gui.delegates import CARD, CardDelegate
-from dupeviewer.gui.member_model import MemberModel, MemberRole, highlights
-from dupeviewer.gui.review import Review
-from dupeviewer.gui.thumbnails import ThumbnailLoader
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.models.review import Review
+from dupeviewer.gui.widgets.delegates import CARD, CardDelegate
 from tests.gui.synthetic import info
 
 

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.model import Options
 from dupeviewer.gui.main_window import MainWindow
-from dupeviewer.gui.member_model import MemberRole
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.models.members import MemberRole
+from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
 from tests.gui.conftest import Library3, scan
 from tests.gui.synthetic import result

@@ -9,10 +9,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Options
-from dupeviewer.gui.group_model import GroupModel, GroupRole, Sort
-from dupeviewer.gui.member_model import MemberModel, MemberRole, highlights
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.models.groups import GroupModel, GroupRole, Sort
+from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.models.review import Review
 from tests.gui.synthetic import group, result
 
 
@@ -120,8 +121,8 @@ def test_ten_thousand_groups_stay_fast(qtbot: QtBot) -> None:
     """Loading, sorting and scrolling 10,000 groups takes a fraction of a second each."""
     from PySide6.QtWidgets import QListView
 
-    from dupeviewer.gui.delegates import GroupDelegate
-    from dupeviewer.gui.thumbnails import ThumbnailLoader
+    from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+    from dupeviewer.gui.widgets.delegates import GroupDelegate
 
     review = Review()
     big = result(10_000)

@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui.main_window import REVIEW, MainWindow
-from dupeviewer.gui.pages import ScanPage
+from dupeviewer.gui.widgets.pages import ScanPage
 from tests.gui.conftest import Library3, scan
 
 

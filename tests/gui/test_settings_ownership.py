@@ -167,5 +167,5 @@ def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
     assert _state(stray) == before
     assert not [s for s in ("-wal", "-shm", "-journal") if os.path.lexists(f"{stray}{s}")]
     assert any("not a dupeviewer cache" in r.getMessage() for r in caplog.records
-               if r.name == "dupeviewer.gui.operations")
+               if r.name == "dupeviewer.gui.jobs.operations")
     assert "not a dupeviewer cache" in window.statusBar().currentMessage()

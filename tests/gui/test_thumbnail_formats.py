@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 import dupeviewer.core.decode  # noqa: F401 - registers the HEIF/AVIF openers
-from dupeviewer.gui.thumbnails import ThumbnailLoader
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from tests.conftest import exif_with, photo_like
 
 SIZE = (480, 360)

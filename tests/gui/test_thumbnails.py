@@ -10,8 +10,8 @@ from PySide6.QtCore import QThread
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from dupeviewer.gui import thumbnails
-from dupeviewer.gui.thumbnails import ThumbnailLoader, load_image, read_with_pillow
+from dupeviewer.gui.jobs import thumbnails
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader, load_image, read_with_pillow
 from tests.conftest import exif_with, photo_like
 
 

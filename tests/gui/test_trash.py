@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from dupeviewer.gui.dialogs import ConfirmTrashDialog, ProblemsDialog
+from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, ProblemsDialog
 from dupeviewer.gui.main_window import MainWindow
 from tests.gui.conftest import SCAN_TIMEOUT_MS, Library3, scan, wait_idle
 from tests.trashenv import use_temporary_trash

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from dupeviewer.gui.dialogs import ConfirmTrashDialog, failures_dialog, show_error
-from dupeviewer.gui.member_model import MemberModel, MemberRole
+from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, failures_dialog, show_error
+from dupeviewer.gui.models.members import MemberModel, MemberRole
 
 if TYPE_CHECKING:
     from dupeviewer.core.trash import TrashReport, UndoReport
@@ -74,7 +74,7 @@ class Prompts(QObject):
     def compare(self, model: MemberModel, row: int) -> None:
         """The copy in ``row`` of the shown group beside its kept copy (or, for the kept
         copy, beside the next one)."""
-        from dupeviewer.gui.compare import CompareDialog
+        from dupeviewer.gui.dialogs.compare import CompareDialog
 
         g = model.group
         if g < 0:

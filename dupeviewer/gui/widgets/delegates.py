@@ -7,8 +7,6 @@ import logging
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
     QRect,
     QSize,
     Qt,
@@ -33,14 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.group_model import GroupRole, kind_label
-from dupeviewer.gui.member_model import MemberRole, lost_label
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+from dupeviewer.gui.models.groups import GroupRole, kind_label
+from dupeviewer.gui.models.members import MemberRole, lost_label
+from dupeviewer.gui.models.roles import AnyIndex
 from dupeviewer.gui.text import plural
-from dupeviewer.gui.thumbnails import ThumbnailLoader
 
 log = logging.getLogger(__name__)
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 KIND_COLOURS = {"exact": QColor("#2e7d32"), "pixels": QColor("#1565c0"),
                 "near": QColor("#c25e00")}

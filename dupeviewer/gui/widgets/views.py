@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import desktop, text
-from dupeviewer.gui.delegates import CARD, CardDelegate, GroupDelegate
-from dupeviewer.gui.group_model import GroupModel, Sort, kind_label
-from dupeviewer.gui.member_model import MemberModel, MemberRole
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+from dupeviewer.gui.models.groups import GroupModel, Sort, kind_label
+from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.text import plural
-from dupeviewer.gui.thumbnails import ThumbnailLoader
+from dupeviewer.gui.widgets.delegates import CARD, CardDelegate, GroupDelegate
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.gui import text
 from dupeviewer.gui.look import icon
-from dupeviewer.gui.member_model import history_words
+from dupeviewer.gui.models.members import history_words
 from dupeviewer.gui.text import counted, plural
 
 log = logging.getLogger(__name__)

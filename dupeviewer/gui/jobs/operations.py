@@ -17,10 +17,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.jobs.workers import Job, regroup_work, scan_work, trash_work, undo_work
+from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import plural
-from dupeviewer.gui.workers import Job, regroup_work, scan_work, trash_work, undo_work
 
 if TYPE_CHECKING:
     from dupeviewer.core.trash import TrashReport, UndoReport

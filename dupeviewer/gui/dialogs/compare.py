@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.core.model import Member
 from dupeviewer.gui import text
+from dupeviewer.gui.jobs.thumbnails import FULL, ThumbnailLoader
 from dupeviewer.gui.look import muted
-from dupeviewer.gui.member_model import similarity
-from dupeviewer.gui.thumbnails import FULL, ThumbnailLoader
+from dupeviewer.gui.models.members import similarity
 
 log = logging.getLogger(__name__)
 

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dupeviewer import report
 from dupeviewer.core.model import ScanResult
-from dupeviewer.gui.dialogs import show_error
+from dupeviewer.gui.dialogs.files import show_error
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import counted
 
 if TYPE_CHECKING:
-    from dupeviewer.gui.review import Review
+    from dupeviewer.gui.models.review import Review
 
 log = logging.getLogger(__name__)
 

@@ -8,23 +8,15 @@ from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QByteArray,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
+from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, ImageInfo, Member
-from dupeviewer.core.policy import history
 from dupeviewer.gui import text
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.models.review import Review
+from dupeviewer.gui.models.roles import AnyIndex, ReviewModel
 
 log = logging.getLogger(__name__)
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class MemberRole(IntEnum):
@@ -60,43 +52,6 @@ class MemberRole(IntEnum):
     Lost = Qt.ItemDataRole.UserRole + 22
     """What a marked copy records that no kept copy does, in words ("date taken", "GPS");
     empty when nothing would be lost."""
-
-
-def highlights(group: Group) -> list[set[str]]:
-    """The differences that matter: the largest resolution, the oldest date, the best JPEG
-    quality, a camera or GPS position others lack, each only when the copies differ in it;
-    the biggest file only among near copies (a re-save of the same pixels is no better for
-    being larger)."""
-    found: list[set[str]] = [set() for _ in group.members]
-    infos = [m.info for m in group.members]
-    pixels = [i.pixels for i in infos]
-    if len(set(pixels)) > 1:
-        for m, value in enumerate(pixels):
-            if value == max(pixels):
-                found[m].add("resolution")
-    sizes = [i.size for i in infos]
-    if group.kind == "near" and len(set(sizes)) > 1:
-        for m, value in enumerate(sizes):
-            if value == max(sizes):
-                found[m].add("size")
-    dates = [i.taken for i in infos if i.taken]
-    if dates and len({i.taken for i in infos}) > 1:
-        oldest = min(dates)
-        for m, info in enumerate(infos):
-            if info.taken == oldest:
-                found[m].add("date")
-    qualities = [i.quality for i in infos if i.quality is not None]
-    if len(qualities) > 1 and len(set(qualities)) > 1:
-        for m, info in enumerate(infos):
-            if info.quality == max(qualities):
-                found[m].add("quality")
-    for name in ("camera", "gps"):
-        held = [name in history(info) for info in infos]
-        if any(held) and not all(held):
-            for m, has in enumerate(held):
-                if has:
-                    found[m].add(name)
-    return found
 
 
 def _tr(source: str) -> str:
@@ -167,19 +122,15 @@ def similarity(member: Member) -> str:
     return tr("{percent}% similar").format(percent=percent)
 
 
-class MemberModel(QAbstractListModel):
+class MemberModel(ReviewModel):
     """The copies of the group ``group`` (a Review group index, or -1 for none)."""
 
+    roles = MemberRole
+
     def __init__(self, review: Review, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.review = review
+        super().__init__(review, parent)
         self.group = -1
         self._highlights: list[set[str]] = []
-        review.reset.connect(self._on_reset)
-        review.marks_changed.connect(self._on_marks_changed)
-        review.groups_changed.connect(self._on_groups_changed)
-        review.about_to_remove.connect(self._on_about_to_remove)
-        review.removed.connect(self._on_removed)
 
     def show_group(self, group: int) -> None:
         self.beginResetModel()
@@ -320,12 +271,6 @@ class MemberModel(QAbstractListModel):
             return False
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, True, 2)
         return self.review.set_mark(self.group, index.row(), checked)
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = super().roleNames()
-        for role in MemberRole:
-            names[int(role)] = QByteArray((role.name[0].lower() + role.name[1:]).encode())
-        return names
 
     # review signals ---------------------------------------------------------------
     def _on_reset(self) -> None:

@@ -10,21 +10,13 @@ import logging
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QByteArray,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from dupeviewer.core.model import Group
-from dupeviewer.gui.review import Review
+from dupeviewer.gui.models.review import Review
+from dupeviewer.gui.models.roles import AnyIndex, ReviewModel
 
 log = logging.getLogger(__name__)
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class GroupRole(IntEnum):
@@ -70,20 +62,16 @@ def _sort_key(sort: Sort, group: Group) -> tuple[Any, ...]:
     return (-group.reclaimable, name)
 
 
-class GroupModel(QAbstractListModel):
+class GroupModel(ReviewModel):
     """One row per group, in the chosen sort order."""
 
+    roles = GroupRole
+
     def __init__(self, review: Review, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.review = review
+        super().__init__(review, parent)
         self.sort_by = Sort.Reclaimable
         self._order: list[int] = []
         self._rebuild_order()
-        review.reset.connect(self._on_reset)
-        review.marks_changed.connect(self._on_marks_changed)
-        review.groups_changed.connect(self._on_groups_changed)
-        review.about_to_remove.connect(self._on_about_to_remove)
-        review.removed.connect(self._on_removed)
 
     # mapping ----------------------------------------------------------------------
     def group_index(self, row: int) -> int:
@@ -132,12 +120,6 @@ class GroupModel(QAbstractListModel):
         if role == GroupRole.GroupIndex:
             return g
         return None
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = super().roleNames()
-        for role in GroupRole:
-            names[int(role)] = QByteArray((role.name[0].lower() + role.name[1:]).encode())
-        return names
 
     def sort(self, column: int = 0, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.set_sort(self.sort_by)
