@@ -20,7 +20,7 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bump whenever fingerprints change meaning; an older cache is then rebuilt."""
 _HEX_FIELDS = ("dhash", "phash")
 

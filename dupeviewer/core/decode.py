@@ -6,6 +6,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageFile
@@ -75,8 +76,9 @@ class Metadata:
     animated: bool = False
 
 
-def open_image(path: str) -> Image.Image:
-    """Open a file lazily; refuse bombs and formats we do not support."""
+def open_image(path: str | BinaryIO) -> Image.Image:
+    """Open a file (by path, or bytes already read into a file object) lazily; refuse
+    bombs and formats we do not support."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -1,16 +1,21 @@
-"""One file -> ImageInfo or Skipped: bounded decode, orientation, perceptual hashes, digests."""
+"""One file -> ImageInfo or Skipped: one read, one decode, every hash and digest from it.
+
+The worker reads a file once into memory, hashes those bytes and decodes from them, so the
+byte comparison of same-sized files needs no second read; the pixel digest of a full decode
+is taken from that decode; and the eight rotated/mirrored pHashes come from one DCT."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import warnings
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
-import imagehash
 import numpy as np
+import scipy.fftpack
 from PIL import Image
 
 from dupeviewer.core.cancel import CancelToken
@@ -21,6 +26,7 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 log = logging.getLogger(__name__)
 
 HASH_SIZE = 8  # 64-bit hashes
+DCT_SIZE = 4 * HASH_SIZE  # imagehash.phash: DCT of a 32x32 grey (highfreq_factor 4)
 REDUCED = 128  # JPEGs are decoded at 1/2..1/8 scale, at least this big, for hashing
 WORKING = 64  # every hash is computed from one 64x64 grey reduction of the picture
 TRANSFORMS = (
@@ -35,15 +41,36 @@ TRANSFORMS = (
 """The 7 non-identity rotations/mirrors, in the order of ``ImageInfo.rot_phash``."""
 CHUNK = 1 << 20
 """Bytes read at a time when a file is read in full (between two checks of cancel)."""
+PIXEL_CHUNK = 256 << 10
+"""Bytes of packed pixels hashed at a time: the pixel buffer is never copied whole."""
 SAMPLE = 64 << 10
 """Bytes read at the head, the middle and the tail of a file for its sample digest."""
 SAMPLED = 3 * SAMPLE
 """Files up to this size are read whole: their sample would be the whole file."""
+IN_MEMORY = 64 << 20
+"""Files up to this size are read into memory once, digested and decoded from there.
+Bigger ones are decoded from the disk and left to the scan's staged, cancellable byte
+comparison (a worker holds at most this much file, and a huge file does not time out)."""
+DIGEST = "sha256"
+"""hashlib's fastest collision-resistant digest here (SHA-NI: 0.84 GB/s on 36 MiB against
+0.43 for blake2b); a pixel-group trash relies on digest equality, so no weaker hash."""
 
 
-def hash_int(h: imagehash.ImageHash) -> int:
-    bits = np.packbits(np.asarray(h.hash, dtype=bool).ravel())
-    return int.from_bytes(bits.tobytes(), "big")
+class Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+    def hexdigest(self) -> str: ...
+
+
+def new_digest() -> Digest:
+    """The digest of every byte and pixel digest. Changing it changes every stored value:
+    the cache's schema version must change with it (and undo must still read old journals)."""
+    return hashlib.new(DIGEST)
+
+
+def _bits(mask: np.ndarray) -> int:
+    """An 8x8 boolean matrix as an unsigned 64-bit int, row-major, first bit highest (as
+    ``imagehash.ImageHash`` packs it)."""
+    return int.from_bytes(np.packbits(mask.ravel()).tobytes(), "big")
 
 
 def is_low_detail(gray: Image.Image) -> bool:
@@ -65,18 +92,55 @@ def colour_signature(rgb: Image.Image) -> bytes:
     return b"".join(band.tobytes() for band in small.split())
 
 
+_ODD = np.where(np.arange(HASH_SIZE) % 2 == 1, -1.0, 1.0)
+_ROWS, _COLS = _ODD[:, None], _ODD[None, :]
+
+
+def _turned_dcts(low: np.ndarray) -> list[np.ndarray]:
+    """The low-frequency DCT of each of :data:`TRANSFORMS` of the picture, from the
+    picture's own: reversing the columns (rows) of a square picture flips the sign of its
+    odd horizontal (vertical) frequencies, since cos(pi*k*(2(N-1-n)+1)/2N) = (-1)^k
+    cos(pi*k*(2n+1)/2N); transposing it transposes them."""
+    return [
+        (low * _COLS).T,  # ROTATE_90 (anticlockwise) = transpose of the left-right mirror
+        low * _ROWS * _COLS,  # ROTATE_180
+        (low * _ROWS).T,  # ROTATE_270 = transpose of the top-bottom mirror
+        low * _COLS,  # FLIP_LEFT_RIGHT
+        low * _ROWS,  # FLIP_TOP_BOTTOM
+        low.T,  # TRANSPOSE
+        (low * _ROWS * _COLS).T,  # TRANSVERSE
+    ]
+
+
+def phashes(gray: Image.Image) -> list[int]:
+    """``imagehash.phash`` of the picture and of its 7 rotations/mirrors (in
+    :data:`TRANSFORMS` order) from one DCT: the same 32x32 grey, the same scipy DCT, the
+    top-left 8x8 above its median; each variant is thresholded at its own median."""
+    small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS))
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=0), axis=1)
+    low = dct[:HASH_SIZE, :HASH_SIZE]
+    return [_bits(c > np.median(c)) for c in [low, *_turned_dcts(low)]]
+
+
+def dhashes(gray: Image.Image) -> list[int]:
+    """``imagehash.dhash`` of the picture and of its 7 rotations/mirrors, each from the one
+    small grey turned (a 9x8 reduction cannot be turned: it is not square)."""
+    out = []
+    for turned in [gray, *(gray.transpose(t) for t in TRANSFORMS)]:
+        pixels = np.asarray(turned.resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS))
+        out.append(_bits(pixels[:, 1:] > pixels[:, :-1]))
+    return out
+
+
 def hashes(rgb: Image.Image) -> dict[str, object]:
     """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
     gray = rgb.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS,
                                    reducing_gap=3.0)
-    rot_p, rot_d = [], []
-    for transform in TRANSFORMS:
-        turned = gray.transpose(transform)
-        rot_p.append(hash_int(imagehash.phash(turned, HASH_SIZE)))
-        rot_d.append(hash_int(imagehash.dhash(turned, HASH_SIZE)))
+    phash, *rot_p = phashes(gray)
+    dhash, *rot_d = dhashes(gray)
     return {
-        "phash": hash_int(imagehash.phash(gray, HASH_SIZE)),
-        "dhash": hash_int(imagehash.dhash(gray, HASH_SIZE)),
+        "phash": phash,
+        "dhash": dhash,
         "rot_phash": tuple(rot_p),
         "rot_dhash": tuple(rot_d),
         "colour": colour_signature(rgb),
@@ -84,10 +148,20 @@ def hashes(rgb: Image.Image) -> dict[str, object]:
     }
 
 
+def _read_whole(path: str) -> bytes | None:
+    """The file's bytes, read once; None if it is bigger than :data:`IN_MEMORY`."""
+    with open(path, "rb", buffering=0) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > IN_MEMORY:
+            return None
+        return _read_at(handle, 0, size + 1)  # one byte more tells a file that grew
+
+
 def fingerprint(file: FileStat) -> ImageInfo | Skipped:
     """Fingerprint one file; every failure becomes a Skipped with a reason."""
     try:
-        with open_image(file.path) as image:
+        data = _read_whole(file.path)
+        with open_image(file.path if data is None else io.BytesIO(data)) as image:
             meta = read_metadata(image)
             if image.format == "JPEG":
                 image.draft("RGB", (REDUCED, REDUCED))
@@ -108,20 +182,41 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
         return Skipped(file.path, "not enough memory to decode")
     except Exception as exc:  # any decoder bug on a hostile file costs one file only
         return Skipped(file.path, f"cannot decode: {type(exc).__name__}: {exc}")
+    full = rgb.size == (meta.width, meta.height)
     return ImageInfo(
         path=file.path, size=file.size, mtime_ns=file.mtime_ns, dev=file.dev, ino=file.ino,
         width=meta.width, height=meta.height, format=meta.format, taken=meta.taken,
         camera=meta.camera, orientation=meta.orientation, gps=meta.gps, quality=meta.quality,
         animated=meta.animated, **values,  # type: ignore[arg-type]
-        pixel_digest=digest if rgb.size == (meta.width, meta.height) else None,
-        draft_digest=None if rgb.size == (meta.width, meta.height) else digest,
+        byte_digest=_bytes_digest(data, file.size),
+        pixel_digest=digest if full else None,
+        draft_digest=None if full else digest,
     )
 
 
+def _bytes_digest(data: bytes | None, size: int) -> str | None:
+    """The byte digest of what was read, if it is the file that was discovered (a file
+    rewritten since has another size; its digest is left to the byte comparison)."""
+    if data is None or len(data) != size:
+        return None
+    digest = new_digest()
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def _rgb_digest(rgb: Image.Image) -> str:
-    digest = hashlib.blake2b(digest_size=20)
+    """Digest of the size and the packed 8-bit RGB rows, equal to hashing ``tobytes()``
+    but packed and hashed a slice at a time, so no copy of the whole buffer is made."""
+    digest = new_digest()
     digest.update(f"{rgb.width}x{rgb.height}:".encode())
-    digest.update(rgb.tobytes())
+    encoder = Image._getencoder(rgb.mode, "raw", rgb.mode)
+    encoder.setimage(rgb.im, (0, 0, *rgb.size))
+    status = 0
+    while not status:
+        _, status, chunk = encoder.encode(PIXEL_CHUNK)
+        digest.update(chunk)
+    if status < 0:
+        raise OSError(f"cannot pack the pixels (encoder error {status})")
     return digest.hexdigest()
 
 
@@ -139,7 +234,7 @@ def byte_digest(path: str, chunk: int = CHUNK, cancel: CancelToken | None = None
                 on_bytes: Callable[[int], None] | None = None) -> str:
     """Streamed digest of the file's bytes. ``cancel`` is checked before every chunk (a
     4 GiB file stops within one chunk) and ``on_bytes`` told the size of each chunk read."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = new_digest()
     with open(path, "rb", buffering=0) as handle:
         while True:
             if cancel is not None:
@@ -173,7 +268,7 @@ def sample_digest(path: str) -> str:
     size and of the head, middle and tail, equal for files with the same bytes. Two
     same-sized photos almost always differ there, so only files whose samples collide
     need reading in full. A file up to ``SAMPLED`` bytes is read whole."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = new_digest()
     with open(path, "rb", buffering=0) as handle:
         size = os.fstat(handle.fileno()).st_size
         digest.update(f"{size}:".encode())

@@ -156,9 +156,12 @@ class _Scan:
             self.images[file.path] = replace(result, links=tuple(links.get(file.identity, ())))
 
     def byte_digests(self) -> None:
-        """Files sharing their size get a byte digest in two stages, as jdupes and rmlint
-        do: a sample of head, middle and tail first, then a full digest only for files whose
-        samples collide, read in chunks with cancel checked and bytes reported between."""
+        """Files sharing their size need a byte digest. The worker that decoded a file
+        digested the bytes it read (up to ``IN_MEMORY``), so only the others are read here,
+        in two stages, as jdupes and rmlint do: a sample of head, middle and tail first
+        (a digested file of their size is sampled too, 192 KiB against reading a big file
+        whole), then a full digest only for files whose samples collide, read in chunks
+        with cancel checked and bytes reported between."""
         buckets = _size_buckets(list(self.images.values()))
         todo = [i for bucket in buckets for i in bucket if i.byte_digest is None]
         self.progress(ProgressEvent("compare", 0, len(todo), ""))
