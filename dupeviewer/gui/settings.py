@@ -6,7 +6,8 @@ import logging
 import os
 import stat
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -40,8 +41,12 @@ class MemoryStore:
     def __init__(self) -> None:
         self._values: dict[str, Any] = {}
 
-    def value(self, key: str, default: Any = None) -> Any:
+    def value(self, key: str, default: Any = None, type: type | None = None) -> Any:
+        """What this run set (already of its type, as ``Setting`` writes it)."""
         return self._values.get(key, default)
+
+    def contains(self, key: str) -> bool:
+        return key in self._values
 
     def setValue(self, key: str, value: Any) -> None:
         self._values[key] = value
@@ -95,27 +100,52 @@ def foreign(store: QSettings) -> str | None:
     return f"format {marker!r}" if isinstance(marker, str) else "unknown content"
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value]
+T = TypeVar("T")
 
 
-def _as_bool(value: Any, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
+class Setting(Generic[T]):
+    """One remembered choice: the value under ``key``, read by Qt as ``kind``
+    (``QSettings.value(key, default, type=kind)``: INI text, the registry and macOS
+    preferences all come back typed), ``default`` when it was never saved.
+
+    ``clean`` applies the rules that are ours, not Qt's (a threshold the slider offers).
+    Setting ``None`` removes the key, so the default applies again."""
+
+    def __init__(self, key: str, default: T, kind: type,
+                 clean: Callable[[Any], T] | None = None) -> None:
+        self.key = key
+        self.default = default
+        self.kind = kind
+        self.clean = clean
+
+    @overload
+    def __get__(self, settings: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, settings: Settings, owner: type) -> T: ...
+
+    def __get__(self, settings: Settings | None, owner: type) -> Setting[T] | T:
+        if settings is None:
+            return self
+        store = settings.store
+        # Qt answers a missing key with the type's zero (0 for "workers", not None)
+        value: Any = store.value(self.key, self.default, type=self.kind) \
+            if store.contains(self.key) else self.default
+        return self.clean(value) if self.clean is not None else value
+
+    def __set__(self, settings: Settings, value: T | None) -> None:
+        if value is None:
+            settings.store.remove(self.key)
+        else:
+            settings.store.setValue(self.key, self.kind(value))
 
 
-def _as_int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def _threshold(value: int) -> int:
+    return min(max(value, 0), THRESHOLD_MAX)
+
+
+def _paths(value: list[Any]) -> list[str]:
+    """A folder list without blanks: ``scan/folders=`` holds no folder, not the folder ""."""
+    return [str(v) for v in value if v]
 
 
 class Settings:
@@ -136,72 +166,17 @@ class Settings:
         elif qsettings.value(FORMAT_KEY) != FORMAT:
             qsettings.setValue(FORMAT_KEY, FORMAT)
 
-    # folders ------------------------------------------------------------------------
-    @property
-    def folders(self) -> list[str]:
-        return _as_list(self.store.value("scan/folders"))
-
-    @folders.setter
-    def folders(self, value: list[str]) -> None:
-        self.store.setValue("scan/folders", list(value))
-
-    @property
-    def references(self) -> list[str]:
-        return _as_list(self.store.value("scan/references"))
-
-    @references.setter
-    def references(self, value: list[str]) -> None:
-        self.store.setValue("scan/references", list(value))
-
-    # grouping -----------------------------------------------------------------------
-    @property
-    def threshold(self) -> int:
-        value = _as_int(self.store.value("scan/threshold"), DEFAULT_THRESHOLD)
-        return min(max(value, 0), THRESHOLD_MAX)
-
-    @threshold.setter
-    def threshold(self, value: int) -> None:
-        self.store.setValue("scan/threshold", int(value))
-
-    @property
-    def rotations(self) -> bool:
-        return _as_bool(self.store.value("scan/rotations"), False)
-
-    @rotations.setter
-    def rotations(self, value: bool) -> None:
-        self.store.setValue("scan/rotations", bool(value))
-
-    @property
-    def mark_near(self) -> bool:
-        """Pre-mark the copies in near groups too (off by default: they may differ)."""
-        return _as_bool(self.store.value("review/markNear"), False)
-
-    @mark_near.setter
-    def mark_near(self, value: bool) -> None:
-        self.store.setValue("review/markNear", bool(value))
-
-    @property
-    def workers(self) -> int | None:
-        """Decoding processes; None = all cores. Not in the UI; tests and power users."""
-        value = self.store.value("scan/workers")
-        return None if value in (None, "") else _as_int(value, 0)
-
-    @workers.setter
-    def workers(self, value: int | None) -> None:
-        if value is None:
-            self.store.remove("scan/workers")
-        else:
-            self.store.setValue("scan/workers", int(value))
-
-    @property
-    def export_folder(self) -> str:
-        """Where the last export was saved."""
-        value = self.store.value("export/folder")
-        return value if isinstance(value, str) else ""
-
-    @export_folder.setter
-    def export_folder(self, value: str) -> None:
-        self.store.setValue("export/folder", str(value))
+    folders: Setting[list[str]] = Setting("scan/folders", [], list, _paths)
+    references: Setting[list[str]] = Setting("scan/references", [], list, _paths)
+    """Folders whose files are always kept."""
+    threshold: Setting[int] = Setting("scan/threshold", DEFAULT_THRESHOLD, int, _threshold)
+    rotations: Setting[bool] = Setting("scan/rotations", False, bool)
+    mark_near: Setting[bool] = Setting("review/markNear", False, bool)
+    """Pre-mark the copies in near groups too (off by default: they may differ)."""
+    workers: Setting[int | None] = Setting("scan/workers", None, int)
+    """Decoding processes; None = all cores. Not in the UI; tests and power users."""
+    export_folder: Setting[str] = Setting("export/folder", "", str)
+    """Where the last export was saved."""
 
     # window -------------------------------------------------------------------------
     def geometry(self, key: str) -> QByteArray | None:
