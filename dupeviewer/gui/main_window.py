@@ -18,12 +18,9 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QDragEnterEvent, QDropE
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QLabel,
     QMainWindow,
-    QProgressBar,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +39,7 @@ from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.widgets.folders import FolderPanel
 from dupeviewer.gui.widgets.pages import EmptyPage, ScanPage
+from dupeviewer.gui.widgets.status import StatusBar
 from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 
 if TYPE_CHECKING:
@@ -102,31 +100,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 840])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self.summary = QLabel()
-        self.statusBar().addPermanentWidget(self.summary)
-        self.busy = QProgressBar()
-        self.busy.setMaximumWidth(160)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
-        self.statusBar().addPermanentWidget(self.busy)
-        self.skipped_button = QToolButton()
-        self.skipped_button.setAutoRaise(True)
-        self.skipped_button.setToolTip(self.tr("Show the files the scan skipped, and why"))
-        self.skipped_button.hide()
-        self.skipped_button.setAccessibleName(self.tr("Skipped files"))
-        self.statusBar().addPermanentWidget(self.skipped_button)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
         self.demo_folder = ""
-        self.demo_label = QLabel()
-        self.demo_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.demo_label.setContentsMargins(0, 0, 16, 0)
-        self.demo_label.hide()
-        self.statusBar().insertPermanentWidget(0, self.demo_label)
-        self.settings_label = QLabel()
-        self.settings_label.setObjectName("settings-problem")
-        self.settings_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.settings_label.setContentsMargins(0, 0, 16, 0)
-        self.settings_label.hide()
-        self.statusBar().insertPermanentWidget(0, self.settings_label)
         self.setTabOrder(self.folders.tree, self.groups.sort)
         self.setTabOrder(self.groups.sort, self.groups.view)
         self.setTabOrder(self.groups.view, self.cards.view)
@@ -155,7 +131,7 @@ class MainWindow(QMainWindow):
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
         a.threshold.valueChanged.connect(self._on_threshold)
         a.rotations.toggled.connect(self._on_rotations)
-        self.skipped_button.clicked.connect(self.show_skipped)
+        self.status.skipped_button.clicked.connect(self.show_skipped)
         self.empty.add_folder.connect(self.choose_folder)
         self.empty.scan.connect(self.ops.start_scan)
         self.scan_page.cancel.connect(self.ops.cancel)
@@ -174,9 +150,9 @@ class MainWindow(QMainWindow):
 
     def _connect_work(self) -> None:
         """The background work and the exports report here; the window only shows it."""
-        ops, status = self.ops, self.statusBar()
+        ops = self.ops
         for source in (ops, self.exporter):
-            source.status.connect(status.showMessage)
+            source.status.connect(self.status.showMessage)
         ops.busy_changed.connect(self._on_busy)
         ops.folders_wanted.connect(self.choose_folder)
         ops.scan_started.connect(self.scan_page.start)
@@ -184,7 +160,7 @@ class MainWindow(QMainWindow):
         ops.cancelling.connect(self.scan_page.cancelling)
         ops.scanned.connect(self.show_result)
         ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))
-        ops.trash_progress.connect(self._on_trash_progress)
+        ops.trash_progress.connect(self.status.show_progress)
         ops.trashed.connect(self._after_trash)
         ops.undone.connect(self.prompts.undo_summary)
         ops.failed.connect(self.prompts.error)
@@ -193,12 +169,7 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         s = self.settings
         if s.problem is not None:  # a file that is not ours sits where settings live
-            self.settings_label.setText(self.tr("\u26a0 Settings are not saved"))
-            self.settings_label.setToolTip(self.tr(
-                "{file} is not a dupeviewer settings file ({why}). It is left untouched: "
-                "this run uses default settings and saves none. Move the file away to "
-                "keep settings again.").format(file=s.file, why=s.problem))
-            self.settings_label.show()
+            self.status.warn_settings(s.file, s.problem)
         geometry = s.geometry("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -266,12 +237,12 @@ class MainWindow(QMainWindow):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.statusBar().showMessage(self.tr("Cannot create the log folder {folder}: "
-                                                 "{error}").format(folder=folder, error=exc))
+            self.status.showMessage(self.tr("Cannot create the log folder {folder}: "
+                                            "{error}").format(folder=folder, error=exc))
             return False
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
         if not opened:
-            self.statusBar().showMessage(self.tr("The logs are in {folder}").format(
+            self.status.showMessage(self.tr("The logs are in {folder}").format(
                 folder=folder), 10000)
         return opened
 
@@ -280,12 +251,7 @@ class MainWindow(QMainWindow):
         and leave the user's own folder list alone."""
         self.demo_folder = folder
         self.setWindowTitle(self.tr("Demo Library — dupeviewer"))
-        self.demo_label.setText(self.tr("Demo library in {folder}").format(folder=folder))
-        self.demo_label.setToolTip(self.tr(
-            "A generated demo library in a temporary folder. It is removed when dupeviewer "
-            "quits, unless you moved some of its files to the Trash (Undo can then still put "
-            "them back)."))
-        self.demo_label.show()
+        self.status.show_demo(folder)
 
     def update_state(self) -> None:
         """Enable what makes sense now and show the right page."""
@@ -318,24 +284,17 @@ class MainWindow(QMainWindow):
 
     def show_result(self, result: ScanResult, options: Options,
                     keep_marks: bool = False) -> None:
-        keep = self._current_keeper()
+        keep = self.groups.current_keeper()
         self.review.load(result, options, self.settings.mark_near, keep_marks)
-        self._select_keeper(keep)
-        skipped = len(result.skipped)
-        self.skipped_button.setText(plural(self.tr("%n skipped", "", skipped), skipped))
-        self.skipped_button.setVisible(skipped > 0)
+        self.groups.select_group_of(keep)  # the same picture stays in view
+        self.status.show_skipped(len(result.skipped))
         self.update_state()
 
     # work -------------------------------------------------------------------------
     def _on_busy(self, busy: bool) -> None:
         if not busy:
-            self.busy.hide()
+            self.status.hide_progress()
         self.update_state()
-
-    def _on_trash_progress(self, done: int, total: int) -> None:
-        self.busy.setRange(0, total)  # 0, 0: a busy indicator until the count is known
-        self.busy.setValue(done)
-        self.busy.show()
 
     def _after_trash(self, report: TrashReport) -> None:
         for outcome in report.trashed:
@@ -343,17 +302,6 @@ class MainWindow(QMainWindow):
         self.prompts.trash_refused(report)
 
     # review -----------------------------------------------------------------------
-    def _current_keeper(self) -> str | None:
-        g = self.groups.current()
-        return self.review.groups[g].keep.path if g >= 0 else None
-
-    def _select_keeper(self, path: str | None) -> None:
-        for g, group in enumerate(self.review.groups):
-            if path is not None and any(m.path == path for m in group.members):
-                self.groups.select_row(self.groups.model.row_of(g))
-                return
-        self.groups.select_row(0)
-
     def _after_reset(self) -> None:
         self.loader.new_generation()
         self.update_state()
@@ -377,15 +325,8 @@ class MainWindow(QMainWindow):
             trash.setText(self.tr("&Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
         self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
-        result = self.review.result
-        if result is None:
-            self.summary.setText("")
-            return
-        reclaimable = sum(g.reclaimable for g in self.review.groups)
-        groups = plural(self.tr("%n group(s)", "", len(self.review)), len(self.review))
-        self.summary.setText(groups + "  \u00b7  " +
-                             self.tr("{size} reclaimable").format(
-                                 size=text.data_size(reclaimable)))
+        self.status.show_summary(None if self.review.result is None else len(self.review),
+                                 sum(g.reclaimable for g in self.review.groups))
 
     def _fill_keep_in_folder(self) -> None:
         menu = self.commands.keep_in_folder
@@ -424,14 +365,9 @@ class MainWindow(QMainWindow):
     def _on_folders_changed(self) -> None:
         folders = self.folders.folders()
         self._save_folders()
-        removed = set(self._known_folders) - set(folders)
+        removed = bool(set(self._known_folders) - set(folders))
         self._known_folders = folders
-        if removed and not folders:
-            self.ops.discard()
-        elif removed and self.review.result is not None:
-            self.ops.start_scan()  # a rescan is fast: the cache has every fingerprint
-        elif self.review.result is not None:
-            self.ops.regroup_soon()  # reference folders changed: keepers may change
+        self.ops.folders_changed(removed)
         self.update_state()
 
     # events -----------------------------------------------------------------------

@@ -151,7 +151,7 @@ def test_demo_session(qtbot: QtBot, settings: Settings,
         assert demo.name == "Demo Photos" and demo.parent.name.startswith("dupeviewer-demo-")
         assert len(window.review) >= 5
         assert "Demo" in window.windowTitle()
-        assert str(demo) in window.demo_label.text() and window.demo_label.isVisible()
+        assert str(demo) in window.status.demo_label.text() and window.status.demo_label.isVisible()
         window.close()
         return 0
 

@@ -24,7 +24,7 @@ def test_scan_through_the_window_finds_the_groups(qtbot: QtBot, window: MainWind
     assert window.stack.currentIndex() == REVIEW
     assert window.groups.model.rowCount() == 2
     assert window.cards.model.rowCount() in (2, 3)  # the first group is shown
-    assert "2 groups" in window.summary.text()
+    assert "2 groups" in window.status.summary.text()
 
 
 def test_scan_page_moves_with_the_bytes_of_one_big_file(qtbot: QtBot) -> None:

@@ -85,7 +85,7 @@ def test_foreign_settings_file_is_never_written(
     window.show()
     window.settings.threshold = 3  # the user changes something: kept for this run only
     assert window.settings.threshold == 3
-    label = window.settings_label  # the user is told, not only the log
+    label = window.status.settings_label  # the user is told, not only the log
     assert label.isVisible() and "not saved" in label.text()
     assert str(path) in label.toolTip() and "not a dupeviewer settings file" in label.toolTip()
     window.close()
@@ -112,7 +112,7 @@ def test_own_settings_file_shows_no_warning(qtbot: QtBot, settings: Settings) ->
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    assert settings.problem is None and not window.settings_label.isVisible()
+    assert settings.problem is None and not window.status.settings_label.isVisible()
 
 
 def test_new_settings_file_carries_the_format_marker(tmp_path: Path) -> None:

@@ -151,9 +151,9 @@ def test_skipped_files_are_counted_and_listed(qtbot: QtBot, window: MainWindow,
                                               simple_library: Library3) -> None:
     (simple_library.root / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     scan(qtbot, window, simple_library.root)
-    assert window.skipped_button.isVisible()
-    assert window.skipped_button.text() == "1 skipped"
-    qtbot.mouseClick(window.skipped_button, Qt.MouseButton.LeftButton)
+    assert window.status.skipped_button.isVisible()
+    assert window.status.skipped_button.text() == "1 skipped"
+    qtbot.mouseClick(window.status.skipped_button, Qt.MouseButton.LeftButton)
     dialog = window.skipped_dialog
     assert dialog.isVisible()
     assert dialog.files.topLevelItemCount() == 1

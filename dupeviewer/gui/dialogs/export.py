@@ -7,7 +7,6 @@ says what it saved through its ``status`` signal and shows its errors over ``par
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from pathlib import Path
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dupeviewer import report
 from dupeviewer.core.model import ScanResult
+from dupeviewer.core.remaining import as_it_stands
 from dupeviewer.gui.dialogs.files import show_error
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import counted
@@ -35,12 +35,7 @@ def _tr(source: str) -> str:
 def current_result(review: Review) -> ScanResult | None:
     """The scan as the window shows it now: trashed copies and emptied groups are gone."""
     result = review.result
-    if result is None:
-        return None
-    groups = tuple(review.groups)
-    stats = dataclasses.replace(result.stats, groups=len(groups),
-                                reclaimable_bytes=sum(g.reclaimable for g in groups))
-    return dataclasses.replace(result, groups=groups, stats=stats)
+    return None if result is None else as_it_stands(result, review.groups)
 
 
 def write_results(path: Path, result: ScanResult, kind: str) -> None:

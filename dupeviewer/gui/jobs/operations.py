@@ -178,6 +178,19 @@ class Operations(QObject):
         for warning in result.warnings:
             log.warning("%s", warning)
 
+    def folders_changed(self, removed: bool) -> None:
+        """The folder list changed (``removed``: a folder left it). With no folder left the
+        results go; with one gone, rescan (fast: the cache has every fingerprint); else a
+        reference flag changed and the keepers may change, so regroup."""
+        if removed and not self._folders():
+            self.discard()
+        elif self.review.result is None:
+            return
+        elif removed:
+            self.start_scan()
+        else:
+            self.regroup_soon()
+
     # regroup ----------------------------------------------------------------------
     def regroup_soon(self) -> None:
         """Regroup once the user stops changing the threshold or the folders."""

@@ -2,7 +2,7 @@
 
 Marks are core state (``core.policy.Selection``); this QObject only forwards every change
 as a signal so the models can emit granular ``dataChanged``/row signals. No rule about
-what may be marked lives here.
+what may be marked, or what is left after trashing (``core.remaining``), lives here.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
-from dupeviewer.core.grouping import make_group
 from dupeviewer.core.model import Group, Options, ScanResult
 from dupeviewer.core.policy import Selection
+from dupeviewer.core.remaining import drop_paths
 
 log = logging.getLogger(__name__)
 
@@ -105,36 +105,15 @@ class Review(QObject):
 
     # after trashing -------------------------------------------------------------------
     def remove_paths(self, paths: Iterable[str]) -> None:
-        """Drop trashed files from their groups; a group left with one copy disappears.
-
-        Changed groups are rebuilt by the engine (keeper, matches, kind); the marks of the
-        copies that stay are carried over through ``Selection.set``, which keeps its rules.
-        """
-        gone = set(paths)
-        selection = self.selection
-        changed: list[int] = []
-        doomed: list[int] = []
-        for g, group in enumerate(selection.groups):
-            if not any(m.path in gone for m in group.members):
-                continue
-            left = [m for m in group.members if m.path not in gone]
-            if len(left) < 2:
-                doomed.append(g)
-                continue
-            marked_paths = {group.members[m].path for m in selection.marked[g]}
-            rebuilt = make_group([m.info for m in left], self.options)
-            selection.groups[g] = rebuilt
-            selection.marked[g] = set()
-            for m, member in enumerate(rebuilt.members):
-                if member.path in marked_paths:
-                    selection.set(g, m, True)
-            changed.append(g)
-        if changed:
-            self.groups_changed.emit(changed)
-        for first, last in reversed(_ranges(doomed)):
+        """Drop trashed files from their groups (``core.remaining``: rebuilt groups keep
+        the marks of the copies that stay); a group left with one copy disappears."""
+        dropped = drop_paths(self.selection, set(paths), self.options)
+        if dropped.changed:
+            self.groups_changed.emit(list(dropped.changed))
+        for first, last in reversed(_ranges(list(dropped.emptied))):
             self.about_to_remove.emit(first, last)
-            del selection.groups[first:last + 1]
-            del selection.marked[first:last + 1]
+            del self.selection.groups[first:last + 1]
+            del self.selection.marked[first:last + 1]
             self.removed.emit(first, last)
 
 

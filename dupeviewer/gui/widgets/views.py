@@ -102,6 +102,19 @@ class GroupList(QWidget):
         row = self.view.currentIndex().row()
         self.select_row(0 if row < 0 else row + delta)
 
+    def current_keeper(self) -> str | None:
+        """The kept copy of the current group, to find its group again after a reload."""
+        g = self.current()
+        return self.review.groups[g].keep.path if g >= 0 else None
+
+    def select_group_of(self, path: str | None) -> None:
+        """Make the group holding ``path`` current (the first group if none does)."""
+        for g, group in enumerate(self.review.groups):
+            if path is not None and any(m.path == path for m in group.members):
+                self.select_row(self.model.row_of(g))
+                return
+        self.select_row(0)
+
     def _on_current(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.current_changed.emit(self.model.group_index(current.row())
                                   if current.isValid() else -1)
