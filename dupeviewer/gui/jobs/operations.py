@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from dupeviewer.core.trash import TrashReport, UndoReport
 
 log = logging.getLogger(__name__)
+
+JobKind = Literal["", "scan", "regroup", "trash", "undo"]
+"""What the running job is ("" when none runs)."""
 
 SHUTDOWN_WAIT_MS = 5000
 REGROUP_DELAY_MS = 250
@@ -76,7 +79,7 @@ class Operations(QObject):
         self.settings = settings
         self._folders = folders
         self.job: Job | None = None
-        self.kind = ""
+        self.kind: JobKind = ""
         self.pending_regroup = False
         self.pending_scan = False
         self.closing = False
@@ -99,7 +102,7 @@ class Operations(QObject):
     def _say(self, message: str, timeout: int = 0) -> None:
         self.status.emit(message, timeout)
 
-    def _run(self, job: Job, kind: str) -> Job:
+    def _run(self, job: Job, kind: JobKind) -> Job:
         self.job, self.kind = job, kind
         job.done.connect(self._on_done)
         if self.closing:  # the window is closing: never start a thread that outlives it

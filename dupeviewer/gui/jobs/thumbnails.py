@@ -36,7 +36,7 @@ QT_IGNORES_EXIF_ORIENTATION = (b"png", b"webp")
 
 def _exif_orientation(path: str) -> int:
     """The EXIF orientation of a PNG or WebP, read from the header without decoding."""
-    from PIL import Image
+    from PIL import ExifTags, Image
 
     from dupeviewer.core.decode import open_image
 
@@ -47,7 +47,7 @@ def _exif_orientation(path: str) -> int:
                 return 1
             exif = Image.Exif()
             exif.load(raw)
-            value = exif.get(0x0112, 1)
+            value = exif.get(ExifTags.Base.Orientation, 1)
     except Exception as exc:  # noqa: BLE001 - no orientation is the safe answer
         log.debug("no EXIF orientation for %s: %s", path, exc)
         return 1
