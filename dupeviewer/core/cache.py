@@ -4,53 +4,34 @@ Which files it may write is decided in :mod:`dupeviewer.core.cachefile`."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
+import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
 
-from dupeviewer.core import cachefile
+from dupeviewer.core import cachefile, cacherow
 from dupeviewer.core.cachefile import NotOurCache
 from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
-"""Bump whenever fingerprints change meaning; an older cache is then rebuilt."""
-_HEX_FIELDS = ("dhash", "phash")
+SCHEMA_VERSION = 8
+"""Bump whenever fingerprints change meaning; an older cache is then rebuilt. 8: the
+``info`` column holds a packed record (:mod:`cacherow`), no longer JSON."""
+_COLUMNS = "path, size, mtime_ns, dev, ino, info, skipped, byte_digest, pixel_digest"
+_LOOKUP_CHUNK = 900
+"""Paths per ``SELECT ... IN (...)``: under SQLite's oldest limit of 999 parameters. A rescan
+reads its rows a chunk at a time, not one query per file (1.9 s against 0.9 s of CPU for
+100,000 rows here, most of the rest being SQLite building the rows)."""
 
 
 def default_cache_path() -> Path:
     return Path(platformdirs.user_cache_dir("dupeviewer", "dupeviewer")) / "fingerprints.sqlite3"
-
-
-def _encode(info: ImageInfo) -> str:
-    data = asdict(info)
-    for key in ("path", "size", "mtime_ns", "dev", "ino", "links", "byte_digest", "pixel_digest"):
-        del data[key]
-    for key in _HEX_FIELDS:
-        data[key] = format(data[key], "x")
-    data["rot_phash"] = [format(h, "x") for h in info.rot_phash]
-    data["rot_dhash"] = [format(h, "x") for h in info.rot_dhash]
-    data["colour"] = info.colour.hex()
-    return json.dumps(data, separators=(",", ":"))
-
-
-def _decode(file: FileStat, text: str, byte_digest: str | None,
-            pixel_digest: str | None) -> ImageInfo:
-    data = json.loads(text)
-    for key in _HEX_FIELDS:
-        data[key] = int(data[key], 16)
-    data["rot_phash"] = tuple(int(h, 16) for h in data["rot_phash"])
-    data["rot_dhash"] = tuple(int(h, 16) for h in data["rot_dhash"])
-    data["colour"] = bytes.fromhex(data["colour"])
-    return ImageInfo(path=file.path, size=file.size, mtime_ns=file.mtime_ns, dev=file.dev,
-                     ino=file.ino, byte_digest=byte_digest, pixel_digest=pixel_digest, **data)
 
 
 class Cache:
@@ -94,6 +75,9 @@ class Cache:
                              check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # a commit waits for no fsync; a crash loses at most the last batches, which
+            # are fingerprinted again, and never corrupts the file (SQLite: WAL + NORMAL)
+            db.execute("PRAGMA synchronous=NORMAL")
             application_id = db.execute("PRAGMA application_id").fetchone()[0]
             version = db.execute("PRAGMA user_version").fetchone()[0]
             has_table = db.execute(
@@ -133,23 +117,29 @@ class Cache:
         self.db = None
 
     def lookup(self, files: Sequence[FileStat]) -> dict[str, ImageInfo | Skipped]:
-        """Cached results for files whose size, mtime and identity are unchanged."""
+        """Cached results for files whose size, mtime and identity are unchanged, read a
+        chunk of paths per query."""
         if self.db is None:
             return {}
+        wanted = {os.fsencode(file.path): file for file in files}
+        paths = list(wanted)
         found: dict[str, ImageInfo | Skipped] = {}
         try:
-            cursor = self.db.cursor()
-            for file in files:
-                row = cursor.execute(
-                    "SELECT size, mtime_ns, dev, ino, info, skipped, byte_digest, pixel_digest "
-                    "FROM files WHERE path=?", (os.fsencode(file.path),)).fetchone()
-                if row is None or tuple(row[:4]) != (file.size, file.mtime_ns, file.dev, file.ino):
-                    continue
-                if row[5] is not None:
-                    found[file.path] = Skipped(file.path, row[5])
-                elif row[4] is not None:
-                    found[file.path] = _decode(file, row[4], row[6], row[7])
-        except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+            for begin in range(0, len(paths), _LOOKUP_CHUNK):
+                chunk = paths[begin:begin + _LOOKUP_CHUNK]
+                rows = self.db.execute(
+                    f"SELECT {_COLUMNS} FROM files WHERE path IN "
+                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                for row in rows:
+                    file = wanted[row[0]]
+                    if (row[1], row[2], row[3], row[4]) != (file.size, file.mtime_ns, file.dev,
+                                                            file.ino):
+                        continue
+                    if row[6] is not None:
+                        found[file.path] = Skipped(file.path, row[6])
+                    elif row[5] is not None:
+                        found[file.path] = cacherow.unpack(file, row[5], row[7], row[8])
+        except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error) as exc:
             if isinstance(exc, sqlite3.Error):
                 self._guard("reading", exc)
             else:
@@ -159,6 +149,7 @@ class Cache:
         return found
 
     def store(self, files: Iterable[tuple[FileStat, ImageInfo | Skipped]]) -> None:
+        """Write fingerprints in one transaction (the scan hands them over in batches)."""
         if self.db is None:
             return
         rows: list[tuple[object, ...]] = []
@@ -166,9 +157,13 @@ class Cache:
             key = (os.fsencode(file.path), file.size, file.mtime_ns, file.dev, file.ino)
             if isinstance(result, Skipped):
                 rows.append(key + (None, result.reason, None, None))
-            else:
-                rows.append(key + (_encode(result), None, result.byte_digest,
-                                   result.pixel_digest))
+                continue
+            try:
+                record = cacherow.pack(result)
+            except (struct.error, UnicodeError) as exc:  # fingerprinted again next time
+                log.debug("not caching %s: %s", file.path, exc)
+                continue
+            rows.append(key + (record, None, result.byte_digest, result.pixel_digest))
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?)",
@@ -177,10 +172,13 @@ class Cache:
             self._guard("writing", exc)
 
     def store_digests(self, infos: Iterable[ImageInfo]) -> None:
+        """Add digests learnt after fingerprinting to the rows of unchanged files."""
         if self.db is None:
             return
         rows = [(i.byte_digest, i.pixel_digest, os.fsencode(i.path), i.size, i.mtime_ns)
                 for i in infos]
+        if not rows:
+            return
         try:
             with self.db:
                 self.db.executemany(

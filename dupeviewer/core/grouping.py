@@ -29,17 +29,30 @@ def pixel_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
     """JPEGs hashed from a reduced decode that need a full pixel digest: those that may hold
     the same pixels as another file of the same size in pixels, namely a JPEG with the same
     compressed data (other metadata) or a nearly-same-hashed file decoded in full (a PNG
-    conversion)."""
+    conversion). One file per byte content stands for its copies.
+
+    Whether a file was hashed from a reduced decode is told by its ``draft_digest``, never
+    by a missing pixel digest: a rescan reads the first scan's full-decode digests from the
+    cache, and those files must be picked exactly as they were then (the caller decodes
+    only the picked files that still lack a digest). Taking them for files decoded in full
+    made every near-hashed JPEG of their size a candidate, decoded on the second scan."""
     by_size: dict[tuple[int, int], dict[str, ImageInfo]] = defaultdict(dict)
     for info in images:
-        by_size[(info.width, info.height)].setdefault(info.byte_digest or info.path, info)
+        contents = by_size[(info.width, info.height)]
+        key = info.byte_digest or info.path
+        known = contents.setdefault(key, info)
+        if known.pixel_digest is None and info.pixel_digest is not None:
+            contents[key] = info  # a copy whose digest is known stands for the others
     needed: list[ImageInfo] = []
     for contents in by_size.values():
         if len(contents) < 2:
             continue
         reps = list(contents.values())
-        drafts = [r for r in reps if r.pixel_digest is None]
-        fulls = [r for r in reps if r.pixel_digest is not None]
+        drafts: list[ImageInfo] = []
+        fulls: list[ImageInfo] = []  # hashed from a full decode: their digest came with it
+        for rep in reps:
+            full = rep.draft_digest is None and rep.pixel_digest is not None
+            (fulls if full else drafts).append(rep)
         shared: dict[str | None, int] = defaultdict(int)
         for rep in drafts:
             shared[rep.draft_digest] += 1

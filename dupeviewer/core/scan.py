@@ -38,6 +38,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 TRANSIENT = ("decoding took longer", "the decoder crashed")
 READERS = 4  # threads reading files for byte digests
+STORE_ROWS = 5000
+STORE_SECONDS = 2.0
+"""New fingerprints are written to the cache in batches of up to STORE_ROWS, at least this
+often: one transaction per batch, and a kill loses at most a batch."""
 
 
 class ScanError(Exception):
@@ -115,6 +119,9 @@ class _Scan:
         self.files = 0
 
     def fingerprint(self) -> None:
+        """Fingerprint the files the cache does not know, in the pool; the cache is read
+        in one pass and written in batches of :data:`STORE_ROWS` or every
+        :data:`STORE_SECONDS` (so a kill costs at most that much work)."""
         found = discover(self.roots, self.options.excludes, self.options.min_size, self.cancel,
                          self.progress)
         self.skipped.extend(found.skipped)
@@ -122,25 +129,30 @@ class _Scan:
         links = found.links
         cached = self.cache.lookup(found.files)
         self.cache_hits = len(cached)
-        todo = [f for f in found.files if f.path not in cached]
-        total = len(found.files)
+        todo: list[FileStat] = []
         for file in found.files:
-            if file.path in cached:
-                self._accept(file, cached[file.path], links)
+            known = cached.get(file.path)
+            if known is None:
+                todo.append(file)
+            else:
+                self._accept(file, known, links)
+        total = len(found.files)
         done = len(cached)
         self.progress(ProgressEvent("fingerprint", done, total, ""))
         fresh: list[tuple[FileStat, ImageInfo | Skipped]] = []
+        stored = time.monotonic()
 
         def on_result(index: int, result: ImageInfo | Skipped) -> None:
-            nonlocal done
+            nonlocal done, stored
             done += 1
             file = todo[index]
             self._accept(file, result, links)
             if not (isinstance(result, Skipped) and result.reason.startswith(TRANSIENT)):
                 fresh.append((file, result))
-            if len(fresh) >= 200:
+            if len(fresh) >= STORE_ROWS or time.monotonic() - stored >= STORE_SECONDS:
                 self.cache.store(fresh)
                 fresh.clear()
+                stored = time.monotonic()
             self.progress(ProgressEvent("fingerprint", done, total, file.path))
 
         try:
@@ -152,8 +164,11 @@ class _Scan:
                 links: dict[tuple[int, int], list[str]]) -> None:
         if isinstance(result, Skipped):
             self.skipped.append(result)
-        else:
-            self.images[file.path] = replace(result, links=tuple(links.get(file.identity, ())))
+            return
+        paths = tuple(links.get(file.identity, ()))
+        # most files have no other path: no copy of the fingerprint for them
+        self.images[file.path] = result if result.links == paths else replace(result,
+                                                                               links=paths)
 
     def byte_digests(self) -> None:
         """Files sharing their size need a byte digest. The worker that decoded a file
@@ -225,6 +240,11 @@ class _Scan:
         _threaded(digest, todo, self.cancel, on_digest)
 
     def pixel_digests(self) -> None:
+        """Full decodes for the files :func:`pixel_candidates` picks that have no digest
+        yet. A digest known for a byte copy (this scan's, or the cache's) is shared first,
+        so a copy is never decoded again because it now stands for its content; every
+        digest learnt here, decoded or shared, is cached, so a rescan decodes nothing."""
+        learnt = self._share_pixel_digests()
         todo = [i for i in pixel_candidates(list(self.images.values()))
                 if i.pixel_digest is None]
         self.progress(ProgressEvent("confirm", 0, len(todo), ""))
@@ -240,20 +260,30 @@ class _Scan:
                 self.images[info.path] = replace(info, pixel_digest=result)
             self.progress(ProgressEvent("confirm", done, len(todo), info.path))
 
-        _run([i.path for i in todo], _pixel_task, _pixel_failure, self.options, self.cancel,
-             on_result)
-        self._share_pixel_digests()
-        self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+        try:
+            _run([i.path for i in todo], _pixel_task, _pixel_failure, self.options,
+                 self.cancel, on_result)
+        finally:
+            learnt |= self._share_pixel_digests()
+            learnt.update(i.path for i in todo)
+            self.cache.store_digests(self.images[path] for path in sorted(learnt)
+                                     if path in self.images
+                                     and self.images[path].pixel_digest is not None)
 
-    def _share_pixel_digests(self) -> None:
+    def _share_pixel_digests(self) -> set[str]:
         """Only one file per byte content is decoded in full; give its pixel digest to its
         byte-identical copies, or a copy is labelled "near" the same-pixel keeper (and
-        trashed without its pixels being re-checked)."""
+        trashed without its pixels being re-checked). Returns the paths given one."""
         by_bytes = {i.byte_digest: i.pixel_digest for i in self.images.values()
                     if i.byte_digest and i.pixel_digest}
+        given: set[str] = set()
+        if not by_bytes:
+            return given
         for path, info in list(self.images.items()):
             if info.pixel_digest is None and info.byte_digest in by_bytes:
                 self.images[path] = replace(info, pixel_digest=by_bytes[info.byte_digest])
+                given.add(path)
+        return given
 
     def _drop(self, info: ImageInfo, reason: str) -> None:
         self.images.pop(info.path, None)
