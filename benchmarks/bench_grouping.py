@@ -5,7 +5,8 @@
 Each measurement runs in a fresh subprocess, so peak RSS is per size. Prints: seconds and
 peak RSS of ``build_groups`` on uniform random 64-bit fingerprints (1% planted near copies
 at 1-14 bits, and how many of them were grouped) at the default threshold, the growth
-exponent between 250k and 1M, a regroup after a slider move (14 -> 12) at 100k, a dense
+exponent between 250k and 1M (of wall and of CPU seconds: the machine may be shared), a
+regroup after slider moves (14 -> 12, then 12 -> 16) at 100k, a dense
 look-alike library (2,000 clusters of 50 near-identical hashes) at 100k, and the same
 uniform case with the algorithm of commit 74687a6 (``--old-ref``) at the baseline size.
 """
@@ -52,10 +53,10 @@ def child(kind: str, n: int, threshold: int) -> dict[str, float]:
     from dupeviewer.core.model import Options
 
     infos, planted = _infos(kind, n)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     groups = build_groups(infos, Options(threshold=threshold))  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
-    out = {"seconds": seconds, "groups": len(groups)}
+    out = {"seconds": seconds, "cpu": time.process_time() - cpu, "groups": len(groups)}
     if planted:
         together = {m.path: id(g) for g in groups for m in g.members}
         half = n // 2
@@ -63,9 +64,10 @@ def child(kind: str, n: int, threshold: int) -> dict[str, float]:
             1 for k in range(planted)
             if f"/b/{half + k:07d}.jpg" in together) / planted
     if kind == "regroup":
-        started = time.perf_counter()
-        build_groups(list(infos), Options(threshold=threshold - 2))  # type: ignore[arg-type]
-        out["regroup"] = time.perf_counter() - started
+        for name, moved in (("down", threshold - 2), ("up", threshold + 2)):
+            started = time.perf_counter()
+            build_groups(list(infos), Options(threshold=moved))  # type: ignore[arg-type]
+            out[name] = time.perf_counter() - started
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -97,21 +99,28 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,250000,500000,1000000")
     parser.add_argument("--threshold", type=int, default=14)
     parser.add_argument("--baseline", type=int, default=100_000)
+    parser.add_argument("--only-sizes", action="store_true",
+                        help="stop after the sizes (and the exponent)")
     parser.add_argument("--old-ref", default="74687a6")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    seconds = {}
+    seconds, cpu = {}, {}
     for n in sizes:
         r = measure("uniform", n, args.threshold)
-        seconds[n] = r["seconds"]
-        print(f"uniform {n:>9,}: {r['seconds']:7.2f} s  peak RSS {r['rss_mb']:6.0f} MB  "
-              f"{r['groups']:.0f} groups, planted copies grouped {r['planted_found']:.1%}")
+        seconds[n], cpu[n] = r["seconds"], r["cpu"]
+        print(f"uniform {n:>9,}: {r['seconds']:7.2f} s (CPU {r['cpu']:6.2f} s)  peak RSS "
+              f"{r['rss_mb']:6.0f} MB  {r['groups']:.0f} groups, planted copies grouped "
+              f"{r['planted_found']:.1%}")
     if 250_000 in seconds and 1_000_000 in seconds:
         exponent = math.log(seconds[1_000_000] / seconds[250_000]) / math.log(4)
-        print(f"growth exponent 250k -> 1M: {exponent:.2f}")
+        cpu_exponent = math.log(cpu[1_000_000] / cpu[250_000]) / math.log(4)
+        print(f"growth exponent 250k -> 1M: {exponent:.2f} (CPU {cpu_exponent:.2f})")
+    if args.only_sizes:
+        return 0
     r = measure("regroup", 100_000, args.threshold)
     print(f"regroup 100,000 after a slider move {args.threshold} -> {args.threshold - 2}: "
-          f"{r['regroup']:.2f} s (first grouping {r['seconds']:.2f} s)")
+          f"{r['down']:.2f} s, then -> {args.threshold + 2}: {r['up']:.2f} s "
+          f"(first grouping {r['seconds']:.2f} s)")
     r = measure("dense", 100_000, args.threshold)
     print(f"dense look-alikes 100,000 (2,000 x 50): {r['seconds']:.2f} s  "
           f"peak RSS {r['rss_mb']:.0f} MB  {r['groups']:.0f} groups")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from dupeviewer.core.model import Group, ImageInfo, Kind, Member, Options
+from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
-from dupeviewer.core.similarity import EdgeSet, Signatures, clusters, near_edge_set
+from dupeviewer.core.similarity import EdgeSet, Signatures, clusters, hash_arrays, near_edge_set
 
 
 def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
@@ -151,22 +153,57 @@ def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:
     return groups
 
 
-_last: tuple[tuple[object, ...], int, EdgeSet] | None = None
-"""The confirmed edges of the last search (its key and threshold): a slider move to a lower
-threshold only filters them, so regrouping does not search again."""
+MARGIN = 2
+"""The search also keeps pairs this much above the threshold, when a sample says they are few
+(:data:`MARGIN_PAIRS` per picture), so a slider move up by as much only filters them."""
+MARGIN_PAIRS = 4.0
+
+
+@dataclass
+class _Search:
+    key: tuple[object, ...]
+    plan: Plan
+    distance: int
+    edges: EdgeSet
+
+
+_last: _Search | None = None
+"""The confirmed edges of the last search (its input, plan and distance): a slider move that
+the same plan serves only filters them, so regrouping does not search again."""
+
+
+def _margin(phash: np.ndarray, threshold: int, sample: int = 512, keys: int = 8192) -> int:
+    """The largest margin up to :data:`MARGIN` whose extra pairs are few (estimated from the
+    distances between a sample of pictures and a sample of others)."""
+    rng = np.random.default_rng(1)
+    n = len(phash)
+    a = phash if n <= sample else phash[rng.choice(n, sample, replace=False)]
+    b = phash if n <= keys else phash[rng.choice(n, keys, replace=False)]
+    dist = np.bitwise_count(a[:, None] ^ b[None, :])
+    scale = n * n / 2 / (len(a) * len(b))
+    for margin in range(MARGIN, 0, -1):
+        if int((dist <= threshold + margin).sum()) * scale <= MARGIN_PAIRS * n:
+            return margin
+    return 0
 
 
 def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
                   sig: Signatures) -> EdgeSet:
+    """Edges within ``threshold``: those a search at threshold + margin finds, filtered.
+    A later call at another threshold reuses them when its own search would find the same
+    pairs within its threshold: the same plan (an approximate plan does not depend on the
+    threshold), or two plans that are both exact there."""
     global _last
-    phash = np.array([i.phash for i in reps], dtype=np.uint64)
-    dhash = np.array([i.dhash for i in reps], dtype=np.uint64)
+    phash, dhash, keys, _ = hash_arrays(reps, rotations)
     key = (len(reps), rotations, hash(phash.tobytes()), hash(dhash.tobytes()),
            hash(sig.raw.tobytes()), hash(sig.aspect.tobytes()), hash(sig.flat.tobytes()),
            hash(tuple(i.pixels for i in reps)),
            hash(tuple(h for i in reps for h in i.rot_phash + i.rot_dhash)) if rotations else 0)
-    if _last is not None and _last[0] == key and threshold <= _last[1]:
-        return _last[2].within(threshold)
-    edges = near_edge_set(reps, threshold, rotations, sig)
-    _last = (key, threshold, edges)
-    return edges
+    distance = threshold + _margin(phash, threshold)
+    plan = choose_plan(phash, keys, distance)
+    if _last is not None and _last.key == key and threshold <= _last.distance and (
+            plan == _last.plan or min(plan.guaranteed, _last.plan.guaranteed) >= threshold):
+        return _last.edges.within(threshold)
+    edges = near_edge_set(reps, distance, rotations, sig, plan)
+    _last = _Search(key, plan, distance, edges)
+    return edges.within(threshold)

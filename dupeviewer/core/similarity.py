@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dupeviewer.core.model import ImageInfo
-from dupeviewer.core.neighbours import candidate_chunks
+from dupeviewer.core.neighbours import Plan, candidate_chunks, choose_plan
 
 DHASH_SLACK, DHASH_CAP = 2, 18
 """A near match needs dHash distance <= min(DHASH_SLACK * threshold + 4, DHASH_CAP)."""
@@ -131,22 +131,28 @@ def agree_pairs(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray,
 
 
 def _agree_block(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """:func:`agree` for pairs (``j`` turned by ``t``), from integer sums: the same answers
-    (every mean there is an integer sum over a power of two, exact in float64), without
-    float grids for every pair."""
+    """:func:`agree` for pairs (``j`` turned by ``t``)."""
+    return agree_aligned(sig, i, sig.raw[i], j, aligned(sig, j, t))
+
+
+def agree_aligned(sig: Signatures, i: np.ndarray, a: np.ndarray, j: np.ndarray,
+                  b: np.ndarray) -> np.ndarray:
+    """:func:`agree` for pictures ``i`` and ``j`` given as raw grids ``a`` and ``b`` in one
+    orientation, from integer sums: the same answers (every mean there is an integer sum over
+    a power of two, exact in float64), without float grids for every pair. Brightness and
+    colourfulness are sums over all cells, the same in any orientation."""
     flat = sig.flat[i] | sig.flat[j]
     luma = np.abs(sig.luma_sum[i] - sig.luma_sum[j]) / 64.0
     sa, sb = sig.strength_sum[i] / 128.0, sig.strength_sum[j] / 128.0
-    other = aligned(sig, j, t)
-    chroma = np.abs(sig.raw[i, 1:].astype(np.int16) - other[:, 1:]).reshape(len(i), 128).sum(
+    chroma = np.abs(a[:, 1:].astype(np.int16) - b[:, 1:]).reshape(len(i), 128).sum(
         axis=1, dtype=np.int64) / 128.0
     grey = np.minimum(sa, sb) < ACHROMATIC
     limit = np.maximum(CHROMA_FLOOR, CHROMA_SHARE * np.maximum(sa, sb))
     ok = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
     if flat.any():  # rare: the exact float formula on the few flat pairs
         f = np.flatnonzero(flat)
-        mine = sig.grids(i[f])
-        theirs = other[f].astype(np.float64)
+        mine, theirs = a[f].astype(np.float64), b[f].astype(np.float64)
+        mine[:, 1:] -= 128
         theirs[:, 1:] -= 128
         ok[f] = agree(mine, theirs, np.ones(len(f), dtype=bool))
     return ok
@@ -263,14 +269,9 @@ def dhash_limit(threshold: int) -> int:
     return min(DHASH_SLACK * threshold + 4, DHASH_CAP)
 
 
-def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
-                  sig: Signatures | None = None) -> EdgeSet:
-    """Confirmed near matches: pHash within ``threshold`` (multi-index search), then dHash,
-    aspect, brightness and colour checks, one bounded chunk of candidate pairs at a time."""
-    if len(infos) < 2:
-        return EdgeSet.empty()
-    sig = sig or Signatures.of(infos)
-    n = len(infos)
+def hash_arrays(infos: Sequence[ImageInfo], rotations: bool) -> tuple[np.ndarray, ...]:
+    """pHash and dHash of every picture, and the keys searched (with ``rotations``, the
+    pHash and dHash of all eight orientations, orientation-major)."""
     phash = np.array([i.phash for i in infos], dtype=np.uint64)
     dhash = np.array([i.dhash for i in infos], dtype=np.uint64)
     keys, key_dhash = phash, dhash
@@ -279,9 +280,29 @@ def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
                                                   dtype=np.uint64) for turn in range(7)])
         key_dhash = np.concatenate([dhash] + [np.array([i.rot_dhash[turn] for i in infos],
                                                        dtype=np.uint64) for turn in range(7)])
+    return phash, dhash, keys, key_dhash
+
+
+def search_plan(infos: Sequence[ImageInfo], threshold: int, rotations: bool) -> Plan:
+    """The plan :func:`near_edge_set` follows at ``threshold``."""
+    phash, _, keys, _ = hash_arrays(infos, rotations)
+    return choose_plan(phash, keys, threshold)
+
+
+def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
+                  sig: Signatures | None = None, plan: Plan | None = None) -> EdgeSet:
+    """Confirmed near matches: pHash within ``threshold`` (multi-index search following
+    ``plan``), then dHash, aspect, brightness and colour checks, one bounded chunk of
+    candidate pairs at a time."""
+    if len(infos) < 2:
+        return EdgeSet.empty()
+    sig = sig or Signatures.of(infos)
+    n = len(infos)
+    phash, dhash, keys, key_dhash = hash_arrays(infos, rotations)
     parts: list[EdgeSet] = []
     held = retained = 0
-    for q, k, dist in candidate_chunks(phash, keys, threshold, self_join=not rotations):
+    for q, k, dist in candidate_chunks(phash, keys, threshold, self_join=not rotations,
+                                       plan=plan):
         j, t = (k % n).astype(np.uint32), (k // n).astype(np.uint8)
         dd = np.bitwise_count(dhash[q] ^ key_dhash[k])
         keep = (q != j) & (dd <= dhash_limit(threshold))
@@ -308,86 +329,88 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
              sig: Signatures | None = None) -> list[list[int]]:
     """Groups around centres. A member resembles its centre (an edge) and agrees in
     brightness and colour with every other member, so A~B~C never glues A to a C it does
-    not resemble, and a grey copy never joins two colourings of one design."""
-    if not isinstance(edges, EdgeSet):
-        edges = _from_dict(edges)
-    if not len(edges):
+    not resemble, and a grey copy never joins two colourings of one design.
+
+    Centres are taken most-connected first (then largest, then first); a centre takes its
+    free neighbours closest first, each that agrees with all taken before it. A picture
+    whose neighbours were all taken joins a centre it has an edge to if it agrees with all
+    of that centre's members. The loops run over Python lists, and numpy only for a centre
+    with two or more free neighbours (their agreement, all pairs at once), so a million
+    pictures cost seconds."""
+    confirmed = isinstance(edges, EdgeSet)  # near_edge_set's edges agree with their source
+    edge_set = edges if isinstance(edges, EdgeSet) else _from_dict(edges)
+    if not len(edge_set):
         return []
     sig = sig or Signatures.of(infos)
     n = len(infos)
-    dst, turns = edges.dst, edges.turn
-    degree = np.bincount(edges.src, minlength=n)
+    src, dst, turns = edge_set.src, edge_set.dst, edge_set.turn
+    degree = np.bincount(src, minlength=n)
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(degree, out=starts[1:])
+    ok = np.ones(len(dst), dtype=bool) if confirmed else agree_pairs(sig, src, dst, turns)
     weight = np.array([i.pixels for i in infos], dtype=np.int64)
     nodes = np.flatnonzero(degree)
     order = nodes[np.lexsort((nodes, -weight[nodes], -degree[nodes]))].tolist()
-    home = np.full(n, -1, dtype=np.int64)
+    first, dst_l, ok_l, turn_l = starts.tolist(), dst.tolist(), ok.tolist(), turns.tolist()
+    home = [-1] * n
     found: list[list[int]] = []
-    views: list[np.ndarray] = []  # per cluster: member grids in the centre's turn
+    turned: list[list[int]] = []  # per cluster: what turns each member to the centre's view
     for centre in order:
         if home[centre] >= 0:
             continue
-        lo, hi = starts[centre], starts[centre + 1]
-        free = home[dst[lo:hi]] < 0
-        others = dst[lo:hi][free]
-        grids = _turned(sig, others, turns[lo:hi][free])
-        members, view = _greedy(sig, centre, others, grids)
-        if len(members) < 2:
+        free = [at for at in range(first[centre], first[centre + 1])
+                if ok_l[at] and home[dst_l[at]] < 0]
+        if len(free) > 1:
+            free = _greedy(sig, dst, turns, np.array(free))
+        if not free:
             continue
-        home[members] = len(found)
+        members = [centre] + [dst_l[at] for at in free]
+        for member in members:
+            home[member] = len(found)
         found.append(members)
-        views.append(view)
+        turned.append([0] + [turn_l[at] for at in free])
     for loner in order:  # a picture whose neighbours were all taken joins a centre it matches
         if home[loner] >= 0:
             continue
-        for at in range(starts[loner], starts[loner + 1]):
-            other, turn = int(dst[at]), int(turns[at])
-            cluster = int(home[other])
-            if cluster < 0 or found[cluster][0] != other:
+        for at in range(first[loner], first[loner + 1]):
+            other = dst_l[at]
+            cluster = home[other]
+            if cluster < 0 or found[cluster][0] != other or not ok_l[at]:
                 continue
-            grid = GRID_TRANSFORMS[INVERSE[turn]](sig.grids(np.array([loner]))[0])
-            members = found[cluster]
-            flat = sig.flat[members] | sig.flat[loner]
-            if bool(agree(np.broadcast_to(grid, views[cluster].shape), views[cluster],
-                          flat).all()):
+            into = INVERSE[turn_l[at]]  # turns the loner to the centre's orientation
+            if _joins(sig, loner, into, found[cluster], turned[cluster]):
                 home[loner] = cluster
-                members.append(loner)
-                views[cluster] = np.concatenate([views[cluster], grid[None]])
+                found[cluster].append(loner)
+                turned[cluster].append(into)
                 break
     return found
 
 
-def _turned(sig: Signatures, rows: np.ndarray, turns: np.ndarray) -> np.ndarray:
-    grids = sig.grids(rows)
-    for turn in np.unique(turns):
-        if turn:
-            picked = turns == turn
-            grids[picked] = GRID_TRANSFORMS[int(turn)](grids[picked])
-    return grids
+def _greedy(sig: Signatures, dst: np.ndarray, turns: np.ndarray, rows: np.ndarray) -> list[int]:
+    """Of a centre's edge ``rows`` (closest first), those that agree with every one taken
+    before them: all pairs' agreement at once, then one pass."""
+    others = dst[rows]
+    grids = aligned(sig, others, turns[rows])  # in the centre's orientation
+    a, b = np.triu_indices(len(rows), 1)
+    pair_ok = agree_aligned(sig, others[a], grids[a], others[b], grids[b])
+    clash = np.zeros((len(rows), len(rows)), dtype=bool)
+    clash[a[~pair_ok], b[~pair_ok]] = True
+    taken: list[int] = []
+    for k in range(len(rows)):
+        if not clash[taken, k].any():
+            taken.append(k)
+    return rows[taken].tolist()
 
 
-def _greedy(sig: Signatures, centre: int, others: np.ndarray,
-            grids: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """Take ``others`` (closest first) that agree with the centre and with every one taken
-    before them: the first still agreeing with all taken is the next taken."""
-    own = sig.grids(np.array([centre]))[0]
-    members, view = [centre], [own]
-    alive = agree(np.broadcast_to(own, grids.shape), grids, sig.flat[others] | sig.flat[centre])
-    at = 0
-    while True:
-        rest = np.flatnonzero(alive[at:])
-        if len(rest) == 0:
-            break
-        at += int(rest[0])
-        members.append(int(others[at]))
-        view.append(grids[at])
-        alive[at] = False
-        later = slice(at + 1, None)
-        if alive[later].any():
-            alive[later] &= agree(np.broadcast_to(grids[at], grids[later].shape), grids[later],
-                                  sig.flat[others[later]] | sig.flat[others[at]])
-    return members, np.stack(view)
+def _joins(sig: Signatures, loner: int, into: int, members: list[int],
+           member_turns: list[int]) -> bool:
+    """Does ``loner`` (``into`` turns it to the centre's orientation) agree with every
+    member of a cluster (``member_turns`` turn them to the centre's)?"""
+    rows = np.array(members)
+    grids = aligned(sig, rows, np.array(member_turns, dtype=np.uint8))
+    mine = GRID_TRANSFORMS[into](sig.raw[loner])
+    own = np.full(len(rows), loner)
+    return bool(agree_aligned(sig, own, np.broadcast_to(mine, grids.shape), rows, grids).all())
 
 
 def _from_dict(edges: Edges) -> EdgeSet:

@@ -42,7 +42,7 @@ def test_chunked_search_equals_all_pairs(kind: str, threshold: int) -> None:
 
 def test_a_cheaper_plan_still_finds_every_pair_within_its_guarantee() -> None:
     hashes = _clustered(np.random.default_rng(3), 4000, 200, 7)
-    plan, _ = choose_plan(hashes, hashes, 14, budget=0)
+    plan = choose_plan(hashes, hashes, 14, budget=0)
     assert plan.guaranteed < 14
     found = _found(hashes, 14, budget=0)
     i, j, d = pairs_all(hashes, 14)
@@ -106,3 +106,93 @@ def test_regroup_at_a_lower_threshold_matches_a_fresh_grouping() -> None:
     fresh = build_groups(infos, Options(threshold=8))
     assert [[m.path for m in g.members] for g in cached] == \
         [[m.path for m in g.members] for g in fresh]
+
+
+def _approximate(monkeypatch: pytest.MonkeyPatch, per_hash: float = 200.0) -> None:
+    """Make the search budget small enough that a few thousand hashes get an approximate
+    plan (as a million do at the real budget)."""
+    monkeypatch.setattr(neighbours, "BUDGET_PER_HASH", per_hash)
+    monkeypatch.setattr(neighbours, "BUDGET_FLOOR", 0.0)
+
+
+@pytest.mark.parametrize("kind", ["random", "clustered"])
+def test_an_approximate_plan_finds_exactly_the_pairs_its_tables_promise(
+        monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    _approximate(monkeypatch)
+    rng = np.random.default_rng(11)
+    hashes = (rng.integers(0, 2**64 - 1, 4000, dtype=np.uint64, endpoint=True)
+              if kind == "random" else _clustered(rng, 4000, 300, 6))
+    plan = choose_plan(hashes, hashes, 14)
+    assert plan.guaranteed < 14 and plan.partitions > 1  # approximate, with permuted bits
+    i, j, _ = pairs_all(hashes, 14)
+    x = hashes[i] ^ hashes[j]
+    promised = np.zeros(len(i), dtype=bool)
+    for table in plan.tables:
+        promised |= table.finds(x)
+    found = _found(hashes, 14, chunk=1013)  # and each pair once (asserted there)
+    assert found == set(zip(i[promised].tolist(), j[promised].tolist()))
+    d = np.bitwise_count(x)
+    assert promised[d <= plan.guaranteed].all()
+    # beyond it, about as many as Plan.recall says for bits spread uniformly
+    assert abs(promised.mean() - np.mean([plan.recall(int(v)) for v in d])) < 0.15
+
+
+def test_an_approximate_plan_does_not_depend_on_the_threshold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _approximate(monkeypatch)
+    hashes = np.random.default_rng(4).integers(0, 2**64 - 1, 5000, dtype=np.uint64,
+                                               endpoint=True)
+    plans = {choose_plan(hashes, hashes, t) for t in (12, 14, 16, 18)}
+    assert len(plans) == 1 and next(iter(plans)).partitions > 1
+
+
+def _planted(n: int, seed: int) -> tuple[list[ImageInfo], int]:
+    rng = np.random.default_rng(seed)
+    hashes = rng.integers(0, 2**64 - 1, n, dtype=np.uint64, endpoint=True)
+    planted = n // 10
+    for k in range(planted):  # copy k of picture k, 1 to 10 bits away
+        bits = rng.choice(64, 1 + k % 10, replace=False).astype(np.uint64)
+        hashes[n - 1 - k] = hashes[k] ^ np.bitwise_or.reduce(np.uint64(1) << bits)
+    return [_info(k, int(h)) for k, h in enumerate(hashes.tolist())], planted
+
+
+def test_an_approximate_search_still_groups_planted_copies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _approximate(monkeypatch)
+    infos, planted = _planted(6000, 8)
+    groups = build_groups(infos, Options(threshold=14))
+    home = {m.path: g for g in groups for m in g.members}
+    together = sum(1 for k in range(planted)
+                   if infos[k].path in home and home[infos[k].path] is home.get(
+                       infos[len(infos) - 1 - k].path))
+    assert together >= 0.97 * planted
+
+
+@pytest.mark.parametrize("approximate", [False, True])
+def test_a_slider_move_up_or_down_filters_the_cached_search_and_matches_a_fresh_one(
+        monkeypatch: pytest.MonkeyPatch, approximate: bool) -> None:
+    import dupeviewer.core.grouping as grouping
+
+    if approximate:
+        _approximate(monkeypatch)
+    rng = np.random.default_rng(6)
+    hashes = _clustered(rng, 3000, 150, 7)
+    infos = [_info(n, int(h)) for n, h in enumerate(hashes.tolist())]
+    searches: list[int] = []
+    real = grouping.near_edge_set
+
+    def counted(*args: object, **kw: object) -> similarity.EdgeSet:
+        searches.append(1)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(grouping, "near_edge_set", counted)
+    monkeypatch.setattr(grouping, "_margin", lambda phash, threshold: 2)
+    grouping._last = None
+    build_groups(infos, Options(threshold=12))
+    moved = {t: build_groups(list(infos), Options(threshold=t)) for t in (10, 14, 13)}
+    assert len(searches) == 1  # 12 searched to 14: every move filters
+    for threshold, cached in moved.items():
+        grouping._last = None
+        fresh = build_groups(infos, Options(threshold=threshold))
+        assert [[m.path for m in g.members] for g in cached] == \
+            [[m.path for m in g.members] for g in fresh], threshold
