@@ -15,7 +15,6 @@ from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
 import numpy as np
-import scipy.fftpack
 from PIL import Image
 
 from dupeviewer.core.cancel import CancelToken
@@ -67,18 +66,19 @@ def new_digest() -> Digest:
     return hashlib.new(DIGEST)
 
 
-def _bits(mask: np.ndarray) -> int:
-    """An 8x8 boolean matrix as an unsigned 64-bit int, row-major, first bit highest (as
-    ``imagehash.ImageHash`` packs it)."""
-    return int.from_bytes(np.packbits(mask.ravel()).tobytes(), "big")
+def _bits(masks: np.ndarray) -> list[int]:
+    """Each 8x8 boolean matrix of ``masks`` (n, 8, 8) as an unsigned 64-bit int, row-major,
+    first bit highest (as ``imagehash.ImageHash`` packs it)."""
+    packed = np.packbits(masks.reshape(len(masks), -1), axis=1)
+    return [int(v) for v in packed.view(">u8").ravel()]
 
 
 def is_low_detail(gray: Image.Image) -> bool:
     """Flat, near-flat or two-tone pictures: their hashes say nothing about content."""
-    small = np.asarray(gray, dtype=np.float64)
+    small = np.asarray(gray)
     if small.std() < 6.0:
         return True
-    hist = np.bincount((small // 16).astype(np.int64).ravel(), minlength=16)
+    hist = np.bincount((small >> 4).ravel(), minlength=16)
     first, second = np.argsort(hist)[-2:]
     # two tones far apart cover the picture (a subtle texture in two neighbouring
     # shades is not two-tone: its hashes still describe it)
@@ -86,56 +86,80 @@ def is_low_detail(gray: Image.Image) -> bool:
 
 
 def colour_signature(rgb: Image.Image) -> bytes:
-    """Y, Cb and Cr of an 8x8 thumbnail (192 bytes): tells recoloured, darkened and
-    lightened variants apart, and compares flat pictures."""
+    """Y, Cb and Cr of an 8x8 thumbnail (192 bytes, plane after plane): tells recoloured,
+    darkened and lightened variants apart, and compares flat pictures."""
     small = rgb.resize((8, 8), Image.Resampling.BOX).convert("YCbCr")
-    return b"".join(band.tobytes() for band in small.split())
+    return np.frombuffer(small.tobytes(), np.uint8).reshape(64, 3).T.tobytes()
 
 
+def _reduced(rgb: Image.Image) -> Image.Image:
+    """The picture box-averaged to no less than three times the working size: what
+    Pillow's ``reducing_gap=3`` does before its Lanczos pass, done once on the colour
+    picture for both the grey every hash comes from and the colour thumbnail (a big
+    picture is averaged once, not once as grey and once more for the colours)."""
+    factor = (max(1, rgb.width // (3 * WORKING)), max(1, rgb.height // (3 * WORKING)))
+    return rgb.reduce(factor) if factor != (1, 1) else rgb
+
+
+def _working_grey(reduced: Image.Image) -> Image.Image:
+    return reduced.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS)
+
+
+_DCT = 2.0 * np.cos(np.pi * np.arange(HASH_SIZE)[:, None]
+                    * (2 * np.arange(DCT_SIZE)[None, :] + 1) / (2 * DCT_SIZE))
+"""The first 8 rows of scipy's unnormalised DCT-II of size 32 (``scipy.fftpack.dct``, which
+imagehash.phash uses): the top-left 8x8 of the 2-D DCT is ``_DCT @ X @ _DCT.T``."""
 _ODD = np.where(np.arange(HASH_SIZE) % 2 == 1, -1.0, 1.0)
 _ROWS, _COLS = _ODD[:, None], _ODD[None, :]
 
 
-def _turned_dcts(low: np.ndarray) -> list[np.ndarray]:
-    """The low-frequency DCT of each of :data:`TRANSFORMS` of the picture, from the
-    picture's own: reversing the columns (rows) of a square picture flips the sign of its
-    odd horizontal (vertical) frequencies, since cos(pi*k*(2(N-1-n)+1)/2N) = (-1)^k
+_TURNS = ((False, True, True), (True, True, False), (True, False, True), (False, True, False),
+          (True, False, False), (False, False, True), (True, True, True))
+"""Each of :data:`TRANSFORMS` as (reverse rows, reverse columns, then transpose)."""
+
+
+def _turned_dcts(low: np.ndarray) -> np.ndarray:
+    """The low-frequency DCT of the picture and of each of :data:`TRANSFORMS` of it, from
+    the picture's own: reversing the columns (rows) of a square picture flips the sign of
+    its odd horizontal (vertical) frequencies, since cos(pi*k*(2(N-1-n)+1)/2N) = (-1)^k
     cos(pi*k*(2n+1)/2N); transposing it transposes them."""
-    return [
-        (low * _COLS).T,  # ROTATE_90 (anticlockwise) = transpose of the left-right mirror
-        low * _ROWS * _COLS,  # ROTATE_180
-        (low * _ROWS).T,  # ROTATE_270 = transpose of the top-bottom mirror
-        low * _COLS,  # FLIP_LEFT_RIGHT
-        low * _ROWS,  # FLIP_TOP_BOTTOM
-        low.T,  # TRANSPOSE
-        (low * _ROWS * _COLS).T,  # TRANSVERSE
-    ]
+    out = [low]
+    for rows, cols, transpose in _TURNS:
+        turned = low * (_ROWS if rows else 1.0) * (_COLS if cols else 1.0)
+        out.append(turned.T if transpose else turned)
+    return np.stack(out)
 
 
 def phashes(gray: Image.Image) -> list[int]:
     """``imagehash.phash`` of the picture and of its 7 rotations/mirrors (in
-    :data:`TRANSFORMS` order) from one DCT: the same 32x32 grey, the same scipy DCT, the
-    top-left 8x8 above its median; each variant is thresholded at its own median."""
-    small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS))
-    dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=0), axis=1)
-    low = dct[:HASH_SIZE, :HASH_SIZE]
-    return [_bits(c > np.median(c)) for c in [low, *_turned_dcts(low)]]
+    :data:`TRANSFORMS` order) from one DCT: the same 32x32 grey, the same DCT (its 8x8
+    low corner only, as two small matrix products), above its median; each variant is
+    thresholded at its own median."""
+    small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS),
+                       dtype=np.float64)
+    turned = _turned_dcts(_DCT @ small @ _DCT.T)
+    medians = np.median(turned.reshape(len(turned), -1), axis=1)
+    return _bits(turned > medians[:, None, None])
 
 
 def dhashes(gray: Image.Image) -> list[int]:
-    """``imagehash.dhash`` of the picture and of its 7 rotations/mirrors, each from the one
-    small grey turned (a 9x8 reduction cannot be turned: it is not square)."""
-    out = []
-    for turned in [gray, *(gray.transpose(t) for t in TRANSFORMS)]:
-        pixels = np.asarray(turned.resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS))
-        out.append(_bits(pixels[:, 1:] > pixels[:, :-1]))
-    return out
+    """``imagehash.dhash`` of the picture and of its 7 rotations/mirrors (9x8 greys, each
+    compared along its rows), from two reductions of the one small grey: 9 wide for the
+    upright picture and its mirrors, 9 tall for the turns and transposes, turned as arrays.
+    Mirrors are exact (Pillow's filters are symmetric); a transpose may differ from
+    reducing the turned grey by a bit, as Pillow rounds between its two passes."""
+    wide = np.asarray(gray.resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS))
+    tall = np.asarray(gray.resize((HASH_SIZE, HASH_SIZE + 1), Image.Resampling.LANCZOS))
+    turned = [wide, tall[:, ::-1].T, wide[::-1, ::-1], tall[::-1, :].T, wide[:, ::-1],
+              wide[::-1, :], tall.T, tall[::-1, ::-1].T]  # upright, then TRANSFORMS
+    stacked = np.stack(turned)
+    return _bits(stacked[:, :, 1:] > stacked[:, :, :-1])
 
 
 def hashes(rgb: Image.Image) -> dict[str, object]:
     """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
-    gray = rgb.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS,
-                                   reducing_gap=3.0)
+    reduced = _reduced(rgb)
+    gray = _working_grey(reduced)
     phash, *rot_p = phashes(gray)
     dhash, *rot_d = dhashes(gray)
     return {
@@ -143,7 +167,7 @@ def hashes(rgb: Image.Image) -> dict[str, object]:
         "dhash": dhash,
         "rot_phash": tuple(rot_p),
         "rot_dhash": tuple(rot_d),
-        "colour": colour_signature(rgb),
+        "colour": colour_signature(reduced),
         "low_detail": is_low_detail(gray),
     }
 
