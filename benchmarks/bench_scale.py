@@ -116,7 +116,10 @@ def child_scan(photos: str, cache: str, out: str, workers: int | None) -> dict[s
     sampler.join()
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"seconds": seconds, "images": result.stats.images, "files": result.stats.files,
+    import dupeviewer
+
+    return {"engine": str(Path(dupeviewer.__file__).parent.parent), "seconds": seconds,
+            "images": result.stats.images, "files": result.stats.files,
             "groups": result.stats.groups, "skipped": len(result.skipped),
             "cache_hits": result.stats.cache_hits,
             "cpu_main": me.ru_utime + me.ru_stime, "cpu_workers": kids.ru_utime + kids.ru_stime,
@@ -274,13 +277,16 @@ def print_scan(label: str, r: dict[str, object], floor: float | None) -> None:
     order = sorted(phases.items(), key=lambda kv: kv[1])
     spans = [f"{name} {((order[i + 1][1] if i + 1 < len(order) else seconds) - at):.1f} s"
              for i, (name, at) in enumerate(order)]
-    print(f"{label}: {images:,} images ({r['skipped']} skipped) in {seconds:.1f} s = "
+    print(f"{label}, engine from {r['engine']}:")
+    print(f"  {images:,} images ({r['skipped']} skipped) in {seconds:.1f} s = "
           f"{images / seconds:,.0f} files/s, {r['groups']:,} groups")
     print(f"  phases: {', '.join(spans)}")
+    workers = float(r["cpu_workers"]) / max(1, images)  # type: ignore[arg-type]
     line = f"  CPU {per_file * 1000:.1f} ms/file (main {float(r['cpu_main']):.0f} s + workers " \
            f"{float(r['cpu_workers']):.0f} s)"  # type: ignore[arg-type]
     if floor:
-        line += f" = {per_file / floor:.2f}x the floor ({floor * 1000:.1f} ms/file)"
+        line += (f" = {per_file / floor:.2f}x the floor ({floor * 1000:.2f} ms/file); "
+                 f"workers alone {workers * 1000:.1f} ms/file = {workers / floor:.2f}x")
     print(line)
     print(f"  peak RSS: main {_mb(r['rss_main'])}, largest worker {_mb(worker)} "
           f"({r['workers_seen']} workers seen) -> item 1 (main < 1 GiB, worker < 300 MB): "
@@ -324,7 +330,8 @@ def grouping(skip_1m: bool, ref: str | None) -> None:
         print(f"grouping growth exponent 250k -> 1M: {exponent:.2f}")
 
 
-def cached_rescan(photos: Path, cache: Path) -> tuple[float, int]:
+def cached_rescan(photos: Path, cache: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS of a CLI scan served from the cache."""
     cmd = [sys.executable, "-m", "dupeviewer", "scan", str(photos), "--json", "--cache",
            str(cache), "-q"]
     started = time.perf_counter()
@@ -338,7 +345,7 @@ def cached_rescan(photos: Path, cache: Path) -> tuple[float, int]:
     if proc.returncode:
         err = proc.stderr.read().decode()[-3000:] if proc.stderr else ""
         raise SystemExit(f"cached rescan failed: {err}")
-    return seconds, usage.ru_maxrss * 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -358,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dense-dir", type=Path, default=None,
                     help="dense look-alike library (default: /work/bench-data/dense100k)")
     ap.add_argument("--skip-dense", action="store_true", help="no scan of the dense library")
+    ap.add_argument("--parts", default="scan,rescan,dense,grouping",
+                    help="what to measure (default: %(default)s)")
     ap.add_argument("--skip-1m", action="store_true", help="grouping at 250k only")
     ap.add_argument("--sample", type=int, default=2000, help="files for the floor")
     ap.add_argument("--workers", type=int, default=None, help="scan workers (default: engine's)")
@@ -391,6 +400,19 @@ def _main(args: argparse.Namespace, tree: Path | None) -> int:
     print(f"dupeviewer scale benchmark, commit {_commit(args.ref)}, {when} UTC; "
           f"Python {platform.python_version()}, {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GIB:.0f} GiB")
+    parts = set(args.parts.split(","))
+    if args.skip_dense:
+        parts.discard("dense")
+    if parts & {"scan", "rescan"}:
+        _library_scans(args, folder, "rescan" in parts)
+    if "dense" in parts:
+        _dense_scan(args)
+    if "grouping" in parts:
+        grouping(args.skip_1m, _git("rev-parse", args.ref) if tree is not None else None)
+    return 0
+
+
+def _library_scans(args: argparse.Namespace, folder: Path, rescan: bool) -> None:
     started = time.perf_counter()
     truth_path = library.generate(args.count, folder, seed=args.seed)
     truth = json.loads(truth_path.read_text())
@@ -412,25 +434,27 @@ def _main(args: argparse.Namespace, tree: Path | None) -> int:
         print(f"  floor measured on {floor['files']:,} of the files in one process "
               f"(read + reduced decode)")
         print_accuracy(accuracy(truth, out, photos))
-        seconds, rss = cached_rescan(photos, tmp / "first.sqlite3")
-        print(f"cached rescan, `dupeviewer scan DIR --json` end to end: {seconds:.2f} s "
-              f"(peak RSS {_mb(rss)})")
-        if not args.skip_dense:
-            dense_folder = args.dense_dir or library.default_dir(args.count, True)
-            started = time.perf_counter()
-            dtruth_path = library.generate(args.count, dense_folder, dense=True, seed=args.seed)
-            dtruth = json.loads(dtruth_path.read_text())
-            bursts = len({f["burst"] for f in dtruth["files"]})
-            print(f"dense library {dense_folder / 'photos'}: {len(dtruth['files']):,} files in "
-                  f"{bursts:,} bursts, ready in {time.perf_counter() - started:.0f} s")
-            dr, dout = first_scan(dense_folder / "photos", tmp, "dense", args.workers)
-            print_scan("dense first scan (empty cache)", dr, None)
-            dacc = accuracy(dtruth, dout, dense_folder / "photos")
-            whole = _bursts_whole(dtruth, dout, dense_folder / "photos")
-            print(f"  bursts found as one group: {whole}/{bursts}; false groupings "
-                  f"{dacc['false_groups']:,} of {dacc['groups']:,} groups")
-    grouping(args.skip_1m, _git("rev-parse", args.ref) if tree is not None else None)
-    return 0
+        if rescan:
+            seconds, cpu, rss = cached_rescan(photos, tmp / "first.sqlite3")
+            print(f"cached rescan, `dupeviewer scan DIR --json` end to end: {seconds:.2f} s "
+                  f"(CPU {cpu:.2f} s, peak RSS {_mb(rss)})")
+
+
+def _dense_scan(args: argparse.Namespace) -> None:
+    dense_folder = args.dense_dir or library.default_dir(args.count, True)
+    started = time.perf_counter()
+    dtruth_path = library.generate(args.count, dense_folder, dense=True, seed=args.seed)
+    dtruth = json.loads(dtruth_path.read_text())
+    bursts = len({f["burst"] for f in dtruth["files"]})
+    print(f"dense library {dense_folder / 'photos'}: {len(dtruth['files']):,} files in "
+          f"{bursts:,} bursts, ready in {time.perf_counter() - started:.0f} s")
+    with tempfile.TemporaryDirectory(prefix="dv-scale-") as tmpdir:
+        dr, dout = first_scan(dense_folder / "photos", Path(tmpdir), "dense", args.workers)
+        print_scan("dense first scan (empty cache)", dr, None)
+        dacc = accuracy(dtruth, dout, dense_folder / "photos")
+        whole = _bursts_whole(dtruth, dout, dense_folder / "photos")
+    print(f"  bursts found as one group: {whole}/{bursts}; false groupings "
+          f"{dacc['false_groups']:,} of {dacc['groups']:,} groups")
 
 
 def _bursts_whole(truth: dict[str, object], scan_json: Path, photos: Path) -> int:

@@ -34,6 +34,7 @@ written under a temporary name and renamed).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import logging
 import multiprocessing
@@ -497,10 +498,20 @@ def _chunks(scenes: list[Scene], size: int) -> Iterator[list[Scene]]:
 def generate(count: int, folder: Path, *, dense: bool = False, seed: int = 1,
              workers: int | None = None, data: Path = realphotos.DEFAULT_DATA,
              sources_dir: Path = BENCH_DATA / f"sources-{MAX_MPIX}mp") -> Path:
-    """Build (or reuse, or complete) the library; return the path of its truth.json."""
+    """Build (or reuse, or complete) the library; return the path of its truth.json.
+
+    Holds an exclusive lock on the folder meanwhile: a second generator of the same
+    library (a benchmark started while the first still writes) waits, then reuses it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _generate(count, folder, dense, seed, workers, data, sources_dir)
+
+
+def _generate(count: int, folder: Path, dense: bool, seed: int, workers: int | None,
+              data: Path, sources_dir: Path) -> Path:
     truth_path = folder / "truth.json"
     spec_path = folder / "spec.json"
-    folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()) and not spec_path.exists():
         raise SystemExit(f"{folder} holds files but no spec.json: not a library of ours, "
                          "refusing to write into it")
