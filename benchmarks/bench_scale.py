@@ -249,6 +249,12 @@ def _commit(ref: str) -> str:
                                                    if dirty else "")
 
 
+def _load() -> str:
+    """Other programs' load: wall-clock figures depend on it, CPU per file much less."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def _mb(n: object) -> str:
     return f"{float(n) / 10**6:,.0f} MB"  # type: ignore[arg-type]
 
@@ -288,6 +294,7 @@ def print_scan(label: str, r: dict[str, object], floor: float | None) -> None:
         line += (f" = {per_file / floor:.2f}x the floor ({floor * 1000:.2f} ms/file); "
                  f"workers alone {workers * 1000:.1f} ms/file = {workers / floor:.2f}x")
     print(line)
+    print(f"  {_load()} at the end of the scan")
     print(f"  peak RSS: main {_mb(r['rss_main'])}, largest worker {_mb(worker)} "
           f"({r['workers_seen']} workers seen) -> item 1 (main < 1 GiB, worker < 300 MB): "
           f"{_verdict(r['rss_main'], worker)}")
@@ -399,7 +406,8 @@ def _main(args: argparse.Namespace, tree: Path | None) -> int:
     when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     print(f"dupeviewer scale benchmark, commit {_commit(args.ref)}, {when} UTC; "
           f"Python {platform.python_version()}, {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GIB:.0f} GiB")
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GIB:.0f} GiB; "
+          f"{_load()}")
     parts = set(args.parts.split(","))
     if args.skip_dense:
         parts.discard("dense")
