@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -38,11 +39,11 @@ def photo_like(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
     return Image.fromarray(pixels, "RGB")
 
 
-
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m dupeviewer ARGS`` as a user would, capturing its text output."""
     return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
                           text=True, errors="surrogateescape", timeout=300)
+
 
 def exif_with(date: str = "2021:06:01 12:00:00", model: str = "TestCam",
               orientation: int | None = None) -> Image.Exif:
@@ -81,3 +82,32 @@ def _private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_errors(request: pytest.FixtureRequest) -> object:
+    """Fail a test whose run logged an ERROR record it did not ask for: an error the user
+    would see in the log is a bug unless the test is about it (mark it ``logs_errors``)."""
+    handler = _ErrorRecords()
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    root.addHandler(handler)
+    yield
+    for added in [h for h in root.handlers if h not in before  # e.g. setup_logging()'s
+                  and not type(h).__module__.startswith("_pytest")]:  # console on a
+        root.removeHandler(added)  # captured stderr that pytest closes after the test
+        if added is not handler:
+            added.close()
+    root.setLevel(level)
+    if handler.records and request.node.get_closest_marker("logs_errors") is None:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in handler.records[:5])
+        pytest.fail(f"unexpected ERROR log records:\n{lines}", pytrace=False)

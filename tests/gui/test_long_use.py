@@ -124,6 +124,7 @@ def test_the_installed_binding_passes_the_start_up_check() -> None:
 
 
 @MORTAL_ONLY
+@pytest.mark.logs_errors  # the refusal is logged as an error on purpose
 def test_a_leaking_binding_is_refused_with_the_fix_before_the_window_opens(
         qapp: QApplication, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:

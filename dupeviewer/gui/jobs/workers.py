@@ -15,9 +15,15 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent
+from dupeviewer.core.journal import JournalError
 from dupeviewer.core.model import Group, Options, ScanResult
+from dupeviewer.core.scan import ScanError
 
 log = logging.getLogger(__name__)
+
+EXPECTED = (ScanError, JournalError, OSError)
+"""Failures the engine documents (a folder gone, a journal not ours, a disk error): the
+receiver reports them to the user; anything else is a bug and is logged with its trace."""
 
 Work = Callable[[Progress, CancelToken], object]
 
@@ -38,6 +44,9 @@ class Worker(QObject):
     def run(self) -> None:
         try:
             result = self._work(self._emit_progress, self._cancel)
+        except EXPECTED as exc:  # the user is told; no traceback, not a bug
+            log.warning("background work stopped: %s", exc)
+            self.errored.emit(exc)
         except Exception as exc:  # workers never leak exceptions
             log.exception("background work failed")
             self.errored.emit(exc)
