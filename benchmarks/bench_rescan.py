@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -112,31 +113,50 @@ def use_package(package_dir: str) -> None:
     sys.path.insert(0, package_dir)
 
 
-def timed_run(lib: Path, cache: Path, out: Path, package_dir: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(lib: Path, cache: Path, out: Path, package_dir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one scan in a fresh process. On a machine
+    shared with other work the CPU time is the steadier figure."""
     command = [sys.executable, "-c", BOOTSTRAP, str(package_dir), "scan", str(lib), "--json",
                "--cache", str(cache), "-o", str(out), "-q"]
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(command, check=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
-def phases_run(lib: Path, cache: Path, out: Path, package_dir: Path) -> dict[str, float]:
+Phases = dict[str, tuple[float, float]]
+"""Stage -> (wall seconds, CPU seconds)."""
+ORDER = ["interpreter start-up", "imports", "cache open", "discover", "cache lookup",
+         "accept cached rows", "byte digests", "pixel digests", "grouping",
+         "result (excluding grouping)", "output (render)", "output (write) and the rest"]
+
+
+def phases_run(lib: Path, cache: Path, out: Path, package_dir: Path) -> tuple[Phases, int]:
+    """The instrumented run in a fresh process: its stages, and the image files it opened."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run([sys.executable, __file__, "--_phases", str(package_dir), str(lib),
                            str(cache), str(out)], check=True, capture_output=True, text=True)
-    total = time.perf_counter() - started
-    phases: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    phases["interpreter start-up"] = total - phases.pop("in process")
-    phases["end to end"] = total
+    total = (time.perf_counter() - started, _children_cpu() - cpu)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
     used = done.stderr.strip().splitlines()[-1]
     if used != f"package {package_dir / 'dupeviewer'}":
         raise SystemExit(f"the instrumented run used another {used}, not {package_dir}")
-    return phases
+    phases: Phases = {name: (wall, cpu) for name, (wall, cpu) in report["phases"].items()}
+    inside = phases.pop("in process")
+    phases["interpreter start-up"] = (total[0] - inside[0], total[1] - inside[1])
+    phases["end to end"] = total
+    return phases, int(report["opened"])
 
 
 def _phases_main(package_dir: str, lib: str, cache: str, out: str) -> None:
     """Run in a fresh process: the CLI scan with the engine's stages wrapped in timers."""
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     use_package(package_dir)
     import importlib
 
@@ -146,8 +166,15 @@ def _phases_main(package_dir: str, lib: str, cache: str, out: str) -> None:
     from dupeviewer.core import cache as cache_module
 
     scan_module = importlib.import_module("dupeviewer.core.scan")
-    times: dict[str, float] = {"imports": time.perf_counter() - started}
-    counts = {"decodes": 0}
+    wall: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+
+    def add(label: str, since: tuple[float, float]) -> None:
+        wall[label] = wall.get(label, 0.0) + time.perf_counter() - since[0]
+        cpu[label] = cpu.get(label, 0.0) + time.process_time() - since[1]
+
+    add("imports", started)
+    opened = [0]
 
     def timer(owner: object, name: str, label: str) -> None:
         original = getattr(owner, name, None)
@@ -155,18 +182,18 @@ def _phases_main(package_dir: str, lib: str, cache: str, out: str) -> None:
             return
 
         def wrapped(*args: object, **kwargs: object) -> object:
-            begin = time.perf_counter()
+            begin = (time.perf_counter(), time.process_time())
             try:
                 return original(*args, **kwargs)
             finally:
-                times[label] = times.get(label, 0.0) + time.perf_counter() - begin
+                add(label, begin)
 
         setattr(owner, name, wrapped)
 
     original_open = Image.open
 
     def counting_open(*args: object, **kwargs: object) -> object:
-        counts["decodes"] += 1
+        opened[0] += 1
         return original_open(*args, **kwargs)  # type: ignore[arg-type]
 
     Image.open = counting_open  # type: ignore[assignment]
@@ -175,8 +202,6 @@ def _phases_main(package_dir: str, lib: str, cache: str, out: str) -> None:
             (scan_module, "discover", "discover"),
             (cache_module.Cache, "__init__", "cache open"),
             (cache_module.Cache, "lookup", "cache lookup"),
-            (cache_module.Cache, "store", "cache writes"),
-            (cache_module.Cache, "store_digests", "cache writes"),
             (job, "fingerprint", "fingerprint stage"),
             (job, "byte_digests", "byte digests"),
             (job, "pixel_digests", "pixel digests"),
@@ -184,46 +209,43 @@ def _phases_main(package_dir: str, lib: str, cache: str, out: str) -> None:
             (job, "result", "result"),
             (report, "to_json", "output (render)")):
         timer(owner, name, label)
-    begin = time.perf_counter()
+    begin = (time.perf_counter(), time.process_time())
     cli.main(["scan", lib, "--json", "--cache", cache, "-o", out, "-q"])
-    times["cli total"] = time.perf_counter() - begin
-    times["accept cached rows"] = (times.pop("fingerprint stage", 0.0) - times["discover"]
-                                   - times["cache lookup"])
-    times["result (excluding grouping)"] = times.pop("result", 0.0) - times["grouping"]
-    times["output (write)"] = (times["cli total"] - times["cache open"] - times["discover"]
-                               - times["cache lookup"] - times["accept cached rows"]
-                               - times.get("byte digests", 0.0)
-                               - times.get("pixel digests", 0.0)
-                               - times["grouping"] - times["result (excluding grouping)"]
-                               - times["output (render)"])
-    times["in process"] = time.perf_counter() - started
-    times["decodes"] = counts["decodes"]
+    add("cli", begin)
+    add("in process", started)
+    for clock in (wall, cpu):
+        clock["accept cached rows"] = (clock.pop("fingerprint stage") - clock["discover"]
+                                       - clock["cache lookup"])
+        clock["result (excluding grouping)"] = clock.pop("result") - clock["grouping"]
+        rest = clock.pop("cli") - sum(clock.get(name, 0.0) for name in ORDER[2:-1])
+        clock["output (write) and the rest"] = rest
     print(f"package {Path(cli.__file__).parent}", file=sys.stderr)
-    print(json.dumps(times))
+    print(json.dumps({"phases": {name: (wall[name], cpu[name]) for name in wall},
+                      "opened": opened[0]}))
 
 
 def measure(label: str, lib: Path, work: Path, package_dir: Path, repeat: int) -> None:
     cache = work / f"cache-{label}.sqlite"
     out = work / f"out-{label}.json"
-    fill = timed_run(lib, cache, out, package_dir)
+    fill, fill_cpu = timed_run(lib, cache, out, package_dir)
     print(f"[{label}] first scan to fill the cache (or a rescan, if it was full): "
-          f"{fill:.2f} s", flush=True)
+          f"{fill:.2f} s ({fill_cpu:.2f} s CPU)", flush=True)
     runs = [timed_run(lib, cache, out, package_dir) for _ in range(repeat)]
     result = json.loads(out.read_text())
     stats = result["stats"]
     print(f"[{label}] cached rescan of {stats['files']} files ({stats['images']} images, "
           f"{stats['groups']} groups, {stats['cache_hits']} cache hits), end to end: "
-          f"median {statistics.median(runs):.2f} s (runs: "
-          f"{', '.join(f'{r:.2f}' for r in runs)})", flush=True)
-    phases = phases_run(lib, cache, out, package_dir)
-    order = ["interpreter start-up", "imports", "cache open", "discover", "cache lookup",
-             "accept cached rows", "byte digests", "pixel digests", "cache writes",
-             "grouping", "result (excluding grouping)", "output (render)", "output (write)"]
-    print(f"[{label}] breakdown (one instrumented run, {phases['end to end']:.2f} s end to "
-          f"end, {int(phases['decodes'])} image files opened):")
-    for name in order:
+          f"median {statistics.median(w for w, _ in runs):.2f} s wall, "
+          f"{statistics.median(c for _, c in runs):.2f} s CPU (runs, wall/CPU: "
+          f"{', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)})", flush=True)
+    phases, opened = phases_run(lib, cache, out, package_dir)
+    end_wall, end_cpu = phases["end to end"]
+    print(f"[{label}] breakdown of one instrumented run ({end_wall:.2f} s wall, {end_cpu:.2f} s "
+          f"CPU end to end; {opened} image files opened):")
+    print(f"    {'stage':30s} {'wall s':>8s} {'CPU s':>8s}")
+    for name in ORDER:
         if name in phases:
-            print(f"    {name:30s} {phases[name]:7.3f} s")
+            print(f"    {name:30s} {phases[name][0]:8.3f} {phases[name][1]:8.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,9 +20,10 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
-"""Bump whenever fingerprints change meaning; an older cache is then rebuilt. 8: the
-``info`` column holds a packed record (:mod:`cacherow`), no longer JSON."""
+SCHEMA_VERSION = 9
+"""Bump whenever fingerprints change meaning or the record layout changes; an older cache is
+then rebuilt. 8 and 9: the ``info`` column holds a packed record (:mod:`cacherow`), no
+longer JSON (9: its numbers in one struct, texts NUL-separated)."""
 _COLUMNS = "path, size, mtime_ns, dev, ino, info, skipped, byte_digest, pixel_digest"
 _LOOKUP_CHUNK = 900
 """Paths per ``SELECT ... IN (...)``: under SQLite's oldest limit of 999 parameters. A rescan
@@ -124,21 +125,22 @@ class Cache:
         wanted = {os.fsencode(file.path): file for file in files}
         paths = list(wanted)
         found: dict[str, ImageInfo | Skipped] = {}
+        unpack = cacherow.unpack
         try:
             for begin in range(0, len(paths), _LOOKUP_CHUNK):
                 chunk = paths[begin:begin + _LOOKUP_CHUNK]
                 rows = self.db.execute(
                     f"SELECT {_COLUMNS} FROM files WHERE path IN "
                     f"({','.join('?' * len(chunk))})", chunk).fetchall()
-                for row in rows:
-                    file = wanted[row[0]]
-                    if (row[1], row[2], row[3], row[4]) != (file.size, file.mtime_ns, file.dev,
-                                                            file.ino):
+                for path, size, mtime_ns, dev, ino, record, skipped, byte, pixel in rows:
+                    file = wanted[path]
+                    if (size != file.size or mtime_ns != file.mtime_ns or dev != file.dev
+                            or ino != file.ino):
                         continue
-                    if row[6] is not None:
-                        found[file.path] = Skipped(file.path, row[6])
-                    elif row[5] is not None:
-                        found[file.path] = cacherow.unpack(file, row[5], row[7], row[8])
+                    if skipped is not None:
+                        found[file.path] = Skipped(file.path, skipped)
+                    elif record is not None:
+                        found[file.path] = unpack(file, record, byte, pixel)
         except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error) as exc:
             if isinstance(exc, sqlite3.Error):
                 self._guard("reading", exc)

@@ -25,25 +25,21 @@ RECORD_FIELDS = ("width", "height", "format", "dhash", "phash", "rot_phash", "ro
 """What :func:`pack` stores; with the three lists above, every field of ImageInfo (a test
 checks it, so a new field cannot be silently dropped from the cache)."""
 
-_HEAD = struct.Struct("<IIQQBBhBH4h")
-"""width, height, dHash, pHash, flags, orientation, quality (-1: none), rotated hashes of
-each kind, colour signature length, then the lengths of format, taken, camera and
-draft_digest in bytes (-1: none). The rotated pHashes, the rotated dHashes, the colour
-signature and the four texts follow."""
-_LOW_DETAIL, _GPS, _ANIMATED = 1, 2, 4
-_ROTATED: dict[int, struct.Struct] = {}
+_LAYOUT = "<BIIQQBBhH{}Q"
+"""The numbers of a record: rotations, width, height, dHash, pHash, flags, orientation,
+quality (-1: none), colour signature length, then the rotated pHashes and dHashes (as many
+of each as the first byte says). The colour signature follows, then format, taken, camera
+and draft_digest in UTF-8, separated by NUL."""
+_LOW_DETAIL, _GPS, _ANIMATED, _NO_TAKEN, _NO_CAMERA, _NO_DRAFT = 1, 2, 4, 8, 16, 32
+_LAYOUTS: dict[int, struct.Struct] = {}
 _TEXT = ("utf-8", "surrogatepass")
 
 
-def _rotated(turns: int) -> struct.Struct:
-    packer = _ROTATED.get(turns)
-    if packer is None:
-        packer = _ROTATED[turns] = struct.Struct(f"<{2 * turns}Q")
-    return packer
-
-
-def _length(text: bytes | None) -> int:
-    return -1 if text is None else len(text)
+def _layout(turns: int) -> struct.Struct:
+    layout = _LAYOUTS.get(turns)
+    if layout is None:
+        layout = _LAYOUTS[turns] = struct.Struct(_LAYOUT.format(2 * turns))
+    return layout
 
 
 def pack(info: ImageInfo) -> bytes:
@@ -51,42 +47,36 @@ def pack(info: ImageInfo) -> bytes:
     turns = len(info.rot_phash)
     if len(info.rot_dhash) != turns:
         raise struct.error(f"{turns} rotated pHashes but {len(info.rot_dhash)} dHashes")
-    texts = [None if t is None else t.encode(*_TEXT)
-             for t in (info.format, info.taken, info.camera, info.draft_digest)]
+    texts = [info.format, info.taken or "", info.camera or "", info.draft_digest or ""]
+    if any("\0" in text for text in texts):
+        raise struct.error("a text with a NUL character")
     flags = ((_LOW_DETAIL if info.low_detail else 0) | (_GPS if info.gps else 0)
-             | (_ANIMATED if info.animated else 0))
-    head = _HEAD.pack(info.width, info.height, info.dhash, info.phash, flags, info.orientation,
-                      -1 if info.quality is None else info.quality, turns, len(info.colour),
-                      *map(_length, texts))
-    return b"".join([head, _rotated(turns).pack(*info.rot_phash, *info.rot_dhash), info.colour,
-                     *(t for t in texts if t is not None)])
+             | (_ANIMATED if info.animated else 0) | (_NO_TAKEN if info.taken is None else 0)
+             | (_NO_CAMERA if info.camera is None else 0)
+             | (_NO_DRAFT if info.draft_digest is None else 0))
+    numbers = _layout(turns).pack(
+        turns, info.width, info.height, info.dhash, info.phash, flags, info.orientation,
+        -1 if info.quality is None else info.quality, len(info.colour), *info.rot_phash,
+        *info.rot_dhash)
+    return numbers + info.colour + "\0".join(texts).encode(*_TEXT)
 
 
 def unpack(file: FileStat, record: bytes, byte_digest: str | None,
            pixel_digest: str | None) -> ImageInfo:
     """The fingerprint of ``file`` from its record; raises ``struct.error`` or ValueError
     for a record that is not one."""
-    (width, height, dhash, phash, flags, orientation, quality, turns, colour_size,
-     *lengths) = _HEAD.unpack_from(record)
-    at = _HEAD.size
-    hashes = _rotated(turns).unpack_from(record, at)
-    at += 16 * turns
-    colour = record[at:at + colour_size]
-    at += colour_size
-    texts: list[str | None] = []
-    for length in lengths:
-        if length < 0:
-            texts.append(None)
-        else:
-            texts.append(record[at:at + length].decode(*_TEXT))
-            at += length
-    if at != len(record) or len(colour) != colour_size:
-        raise ValueError(f"a cache record of {len(record)} bytes, expected {at}")
+    layout = _LAYOUTS.get(record[0]) or _layout(record[0])
+    numbers = layout.unpack_from(record)
+    turns, width, height, dhash, phash, flags, orientation, quality, colour_size = numbers[:9]
+    at = layout.size + colour_size
+    colour = record[layout.size:at]
+    texts = record[at:].decode(*_TEXT).split("\0")
+    if len(texts) != 4 or len(colour) != colour_size:
+        raise ValueError(f"a cache record of {len(record)} bytes that is not one")
     image_format, taken, camera, draft_digest = texts
-    if image_format is None:
-        raise ValueError("a cache record without a format")
     return ImageInfo(file.path, file.size, file.mtime_ns, file.dev, file.ino, width, height,
-                     image_format, dhash, phash, hashes[:turns], hashes[turns:], colour,
-                     bool(flags & _LOW_DETAIL), taken, camera, orientation, bool(flags & _GPS),
+                     image_format, dhash, phash, numbers[9:9 + turns], numbers[9 + turns:],
+                     colour, bool(flags & _LOW_DETAIL), None if flags & _NO_TAKEN else taken,
+                     None if flags & _NO_CAMERA else camera, orientation, bool(flags & _GPS),
                      None if quality < 0 else quality, bool(flags & _ANIMATED), byte_digest,
-                     pixel_digest, draft_digest)
+                     pixel_digest, None if flags & _NO_DRAFT else draft_digest)

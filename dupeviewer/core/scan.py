@@ -274,12 +274,12 @@ class _Scan:
         """Only one file per byte content is decoded in full; give its pixel digest to its
         byte-identical copies, or a copy is labelled "near" the same-pixel keeper (and
         trashed without its pixels being re-checked). Returns the paths given one."""
+        lacking = {i.byte_digest for i in self.images.values()
+                   if i.pixel_digest is None and i.byte_digest}
         by_bytes = {i.byte_digest: i.pixel_digest for i in self.images.values()
-                    if i.byte_digest and i.pixel_digest}
+                    if i.pixel_digest and i.byte_digest in lacking} if lacking else {}
         given: set[str] = set()
-        if not by_bytes:
-            return given
-        for path, info in list(self.images.items()):
+        for path, info in list(self.images.items()) if by_bytes else ():
             if info.pixel_digest is None and info.byte_digest in by_bytes:
                 self.images[path] = replace(info, pixel_digest=by_bytes[info.byte_digest])
                 given.add(path)
