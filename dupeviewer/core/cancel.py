@@ -5,7 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
+
+Phase = Literal["discover", "fingerprint", "compare", "confirm", "group", "trash"]
+"""Where long work is: a scan finds files (``discover``), fingerprints them, compares the
+bytes of same-sized files (``compare``), confirms same pixels by a full decode
+(``confirm``) and groups; trashing reports ``trash``."""
 
 
 class Cancelled(Exception):
@@ -34,7 +39,7 @@ class CancelToken:
 class ProgressEvent:
     """One progress report: which phase, how far, and the file being worked on."""
 
-    phase: str  # "discover" | "fingerprint" | "compare" | "confirm" | "group"
+    phase: Phase
     done: int
     total: int  # 0 when unknown (while discovering)
     current: str = ""

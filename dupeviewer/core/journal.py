@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, TypeGuard, get_args
 
 import platformdirs
 
@@ -30,10 +31,18 @@ __all__ = ["Entry", "Journal", "JournalError", "Bad", "Contents", "default_journ
 MARKER = "dupeviewer-journal"
 VERSION = 1
 HEADER = json.dumps({MARKER: VERSION}) + "\n"
-EVENTS = frozenset({"intent", "done", "failed", "restored", "gone"})
+Event = Literal["intent", "done", "failed", "restored", "gone"]
+"""What happened to one file of a batch: ``intent`` is written before the file is sent
+(so a kill mid-send is recoverable), then ``done`` or ``failed``; undo adds ``restored``,
+or ``gone`` when the trash no longer holds it."""
+EVENTS: frozenset[str] = frozenset(get_args(Event))
 FIELDS = frozenset({"batch", "event", "path", "size", "digest", "trashed_to", "reason",
                     "time"})
 _OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _is_event(value: object) -> TypeGuard[Event]:
+    return isinstance(value, str) and value in EVENTS
 
 
 def default_journal_path() -> Path:
@@ -47,7 +56,7 @@ class JournalError(Exception):
 @dataclass(frozen=True, slots=True)
 class Entry:
     batch: str
-    event: str  # intent | done | failed | restored | gone
+    event: Event
     path: str
     size: int = 0
     digest: str | None = None
@@ -86,7 +95,7 @@ def parse_entry(obj: object, line: int) -> Entry | str:
     reason, when = obj.get("reason", ""), obj.get("time", 0.0)
     if not isinstance(batch, str) or not batch:
         return "its batch is missing or not text"
-    if not isinstance(event, str) or event not in EVENTS:
+    if not _is_event(event):
         return f"unknown event {event!r}"
     if not _clean_absolute(path):
         return f"its path {path!r} is not a plain absolute path"
@@ -213,7 +222,7 @@ class Journal:
             if data is not None:
                 entry_lines(data, self.path)
 
-    def record(self, batch: str, event: str, path: str, size: int = 0,
+    def record(self, batch: str, event: Event, path: str, size: int = 0,
                digest: str | None = None, trashed_to: str | None = None,
                reason: str = "") -> None:
         if self.path is None:

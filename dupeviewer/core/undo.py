@@ -123,8 +123,17 @@ def _check(item: Item, stored: str) -> str | None:
     return None
 
 
-def _find(item: Item) -> tuple[str | None, str]:
-    """(the verified file in the trash, '') or (None, why not)."""
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Where the trash holds an item (``stored``), or why it was not restored."""
+
+    stored: str | None
+    why: str = ""
+    gone: bool = False
+    """Nothing of it is in the trash any more (emptied): never worth retrying."""
+
+
+def _find(item: Item) -> Found:
     tried: list[str] = []
     first_problem = ""
     for stored in ([item.stored] if item.stored else []) + trash_candidates(item.path):
@@ -135,11 +144,11 @@ def _find(item: Item) -> tuple[str | None, str]:
             continue
         problem = _check(item, stored)
         if problem is None:
-            return stored, ""
+            return Found(stored)
         first_problem = first_problem or problem
     if first_problem:
-        return None, first_problem + "; it was left in the trash"
-    return None, "no longer in the trash"
+        return Found(None, first_problem + "; it was left in the trash")
+    return Found(None, "no longer in the trash", gone=True)
 
 
 def _restore(original: str, stored: str) -> str | None:
@@ -208,13 +217,13 @@ def undo_last(journal_path: Path | None = None) -> UndoReport:
     batch = batches[-1]
     report.failed += batch.problems
     for item in batch.items:
-        stored, why = _find(item)
-        problem = why if stored is None else _restore(item.path, stored)
+        found = _find(item)
+        problem = found.why if found.stored is None else _restore(item.path, found.stored)
         if problem is None:
             report.restored.append(item.path)
             journal.record(batch.name, "restored", item.path)
             continue
         report.failed.append((item.path, problem))
-        if problem == "no longer in the trash":
+        if found.gone:
             journal.record(batch.name, "gone", item.path)  # emptied: never retried
     return report
