@@ -36,6 +36,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -172,12 +173,14 @@ def _run_child(*args: str) -> dict[str, object]:
 
 # ---------------------------------------------------------------- accuracy
 
-def _iou(a: list[float], b: list[float]) -> float:
+def _overlap(a: list[float], b: list[float]) -> tuple[float, float]:
+    """Intersection over union, and over the smaller box (1.0: one crop inside the other)."""
     w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     inter = w * h
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
+    area_a, area_b = (a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])
+    union = area_a + area_b - inter
+    return (inter / union if union else 0.0), inter / max(1e-12, min(area_a, area_b))
 
 
 def accuracy(truth: dict[str, object], scan_json: Path, photos: Path) -> dict[str, object]:
@@ -219,14 +222,20 @@ def accuracy(truth: dict[str, object], scan_json: Path, photos: Path) -> dict[st
                 a, b = classes[i], classes[j]
                 if a["burst"] is not None and a["burst"] == b["burst"]:
                     burst_pairs += 1
-                elif a["source"] == b["source"] and _iou(a["box"], b["box"]) > truth["overlap"]:  # type: ignore[arg-type]
+                    continue
+                iou, inside = _overlap(a["box"], b["box"])  # type: ignore[arg-type]
+                if a["source"] == b["source"] and iou > truth["overlap"]:  # type: ignore[operator]
                     overlap_pairs += 1
+                    continue
+                bad += 1
+                if len(examples) < 3:
+                    examples.append(f"{a['path']} + {b['path']}")
+                if a["source"] != b["source"]:
+                    by_source["different wallpapers"] += 1
+                elif inside >= 0.8:
+                    by_source["one crop inside the other (a zoom)"] += 1
                 else:
-                    bad += 1
-                    if len(examples) < 3:
-                        examples.append(f"{a['path']} + {b['path']}")
-                    by_source["same wallpaper" if a["source"] == b["source"]
-                              else "different wallpapers"] += 1
+                    by_source["other crops of one wallpaper"] += 1
         false_pairs += bad
         false_groups += bad > 0
     return {"planted": dict(planted), "found": dict(found), "groups": len(members),
@@ -250,6 +259,12 @@ def _commit(ref: str) -> str:
     dirty = _git("status", "--porcelain", "--untracked-files=no", "dupeviewer")
     return _git("rev-parse", "--short", "HEAD") + (" + uncommitted engine changes"
                                                    if dirty else "")
+
+
+def _keep(args: argparse.Namespace, out: Path) -> None:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(out, args.keep / out.name)
 
 
 def _load() -> str:
@@ -386,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=2000, help="files for the floor")
     ap.add_argument("--workers", type=int, default=None, help="scan workers (default: engine's)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="copy the scans' JSON output into this folder")
     ap.add_argument("--ref", default="HEAD",
                     help="commit to measure, checked out in a temporary worktree (default "
                          "HEAD: the committed engine, not others' unsaved edits); 'working' "
@@ -450,6 +467,7 @@ def _library_scans(args: argparse.Namespace, folder: Path, rescan: bool) -> None
         print_scan("first scan (empty cache)", r, float(floor["cpu_per_file"]))  # type: ignore[arg-type]
         print(f"  floor measured on {floor['files']:,} of the files in one process "
               f"(read + reduced decode)")
+        _keep(args, out)
         print_accuracy(accuracy(truth, out, photos))
         if rescan:
             seconds, cpu, rss = cached_rescan(photos, tmp / "first.sqlite3")
@@ -468,6 +486,7 @@ def _dense_scan(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="dv-scale-") as tmpdir:
         dr, dout = first_scan(dense_folder / "photos", Path(tmpdir), "dense", args.workers)
         print_scan("dense first scan (empty cache)", dr, None)
+        _keep(args, dout)
         dacc = accuracy(dtruth, dout, dense_folder / "photos")
         whole = _bursts_whole(dtruth, dout, dense_folder / "photos")
     print(f"  bursts found as one group: {whole}/{bursts}; false groupings "
