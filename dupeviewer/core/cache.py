@@ -8,7 +8,7 @@ import logging
 import os
 import sqlite3
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ _LOOKUP_CHUNK = 900
 """Paths per ``SELECT ... IN (...)``: under SQLite's oldest limit of 999 parameters. A rescan
 reads its rows a chunk at a time, not one query per file (1.9 s against 0.9 s of CPU for
 100,000 rows here, most of the rest being SQLite building the rows)."""
+Row = tuple[bytes, int, int, int, int, bytes | None, str | None, str | None, str | None]
 
 
 def default_cache_path() -> Path:
@@ -118,29 +119,24 @@ class Cache:
         self.db = None
 
     def lookup(self, files: Sequence[FileStat]) -> dict[str, ImageInfo | Skipped]:
-        """Cached results for files whose size, mtime and identity are unchanged, read a
-        chunk of paths per query."""
+        """Cached results for files whose size, mtime and identity are unchanged, read in
+        bulk (:meth:`_rows`), never one query per file."""
         if self.db is None:
             return {}
         wanted = {os.fsencode(file.path): file for file in files}
-        paths = list(wanted)
         found: dict[str, ImageInfo | Skipped] = {}
         unpack = cacherow.unpack
         try:
-            for begin in range(0, len(paths), _LOOKUP_CHUNK):
-                chunk = paths[begin:begin + _LOOKUP_CHUNK]
-                rows = self.db.execute(
-                    f"SELECT {_COLUMNS} FROM files WHERE path IN "
-                    f"({','.join('?' * len(chunk))})", chunk).fetchall()
-                for path, size, mtime_ns, dev, ino, record, skipped, byte, pixel in rows:
-                    file = wanted[path]
-                    if (size != file.size or mtime_ns != file.mtime_ns or dev != file.dev
-                            or ino != file.ino):
-                        continue
-                    if skipped is not None:
-                        found[file.path] = Skipped(file.path, skipped)
-                    elif record is not None:
-                        found[file.path] = unpack(file, record, byte, pixel)
+            for path, size, mtime_ns, dev, ino, record, skipped, byte, pixel in self._rows(
+                    self.db, wanted):
+                file = wanted.get(path)
+                if (file is None or size != file.size or mtime_ns != file.mtime_ns
+                        or dev != file.dev or ino != file.ino):
+                    continue
+                if skipped is not None:
+                    found[file.path] = Skipped(file.path, skipped)
+                elif record is not None:
+                    found[file.path] = unpack(file, record, byte, pixel)
         except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error) as exc:
             if isinstance(exc, sqlite3.Error):
                 self._guard("reading", exc)
@@ -149,6 +145,22 @@ class Cache:
                               "rebuilt it")
             return {}
         return found
+
+    @staticmethod
+    def _rows(db: sqlite3.Connection, wanted: dict[bytes, FileStat]) -> Iterator[Row]:
+        """The rows of the wanted paths (and, when the whole table is read, others): the
+        whole table in one query when it holds at most twice as many rows as are wanted
+        (SQLite then reads its pages in order; 0.21 s against 0.37 s of CPU for 100,000),
+        else :data:`_LOOKUP_CHUNK` paths per ``IN`` query."""
+        rows = db.execute("SELECT count(*) FROM files").fetchone()[0]
+        if rows <= 2 * len(wanted):
+            yield from db.execute(f"SELECT {_COLUMNS} FROM files")
+            return
+        paths = list(wanted)
+        for begin in range(0, len(paths), _LOOKUP_CHUNK):
+            chunk = paths[begin:begin + _LOOKUP_CHUNK]
+            yield from db.execute(f"SELECT {_COLUMNS} FROM files WHERE path IN "
+                                  f"({','.join('?' * len(chunk))})", chunk).fetchall()
 
     def store(self, files: Iterable[tuple[FileStat, ImageInfo | Skipped]]) -> None:
         """Write fingerprints in one transaction (the scan hands them over in batches)."""
