@@ -160,3 +160,28 @@ def test_text_output_escapes_reasons_and_warnings() -> None:
     out = report.to_text(result)
     assert "\x1b" not in out and "\x07" not in out
     assert len(out.splitlines()) == 3  # skipped, warning, summary
+
+
+def _result_with(groups: int) -> ScanResult:
+    def info(path: str) -> ImageInfo:
+        return ImageInfo(path=path, size=100, mtime_ns=0, dev=1, ino=abs(hash(path)),
+                         width=64, height=48, format="JPEG", dhash=0, phash=0)
+
+    made = tuple(Group("exact", (Member(info(f"/p/{g}/a.jpg"), match="keeper"),
+                                 Member(info(f"/p/{g}/b\udcff.jpg"), match="exact")),
+                       0, "oldest file") for g in range(groups))
+    return ScanResult(made, (Skipped("/p/bad.jpg", "damaged"),), Stats(groups=groups),
+                      roots=("/p",), warnings=("cache not used",))
+
+
+@pytest.mark.parametrize("groups", [0, 1, 50])
+def test_json_is_the_documented_document_with_a_group_per_line(groups: int) -> None:
+    """A line per group for grep and line tools, and the very document of ``to_dict``."""
+    result = _result_with(groups)
+    text = report.to_json(result)
+    assert json.loads(text) == report.to_dict(result)
+    group_lines = [line for line in text.splitlines() if line.lstrip().startswith('{"kind"')]
+    assert len(group_lines) == groups
+    assert all(json.loads(line.strip().rstrip(",")) == report.to_dict(result)["groups"][n]
+               for n, line in enumerate(group_lines))
+    assert text.isascii()  # undecodable name bytes stay as escapes
