@@ -51,8 +51,13 @@ sys.path.insert(0, str(HERE))
 
 import bench_grouping  # noqa: E402
 import library  # noqa: E402
+import variants  # noqa: E402
+from PIL import Image  # noqa: E402
 
 GIB = 2**30
+FLAT = 6.0
+"""Below this standard deviation of a 32x32 grey thumbnail a picture is plain (as in
+``corpus.py``): two plain crops are the same picture whatever the truth says."""
 MAIN_LIMIT = 1 * GIB
 WORKER_LIMIT = 300 * 10**6
 
@@ -209,6 +214,17 @@ def accuracy(truth: dict[str, object], scan_json: Path, photos: Path) -> dict[st
     false_groups, false_pairs, burst_pairs, overlap_pairs = 0, 0, 0, 0
     by_source: Counter[str] = Counter()
     examples: list[str] = []
+    flat_pairs = 0
+    detail: dict[str, bool] = {}
+
+    def flat(path: str) -> bool:
+        """Little detail (the accuracy corpus's "flat"): a crop of a sky or a plain
+        background, which looks like every other such crop."""
+        if path not in detail:
+            with Image.open(photos / path) as im:
+                detail[path] = variants.detail(im.convert("RGB")) < FLAT
+        return detail[path]
+
     for paths in members:
         labels: dict[str, dict[str, object]] = {}
         for p in paths:
@@ -227,6 +243,9 @@ def accuracy(truth: dict[str, object], scan_json: Path, photos: Path) -> dict[st
                 if a["source"] == b["source"] and iou > truth["overlap"]:  # type: ignore[operator]
                     overlap_pairs += 1
                     continue
+                if flat(str(a["path"])) and flat(str(b["path"])):
+                    flat_pairs += 1  # two crops of a plain area: the same picture
+                    continue
                 bad += 1
                 if len(examples) < 3:
                     examples.append(f"{a['path']} + {b['path']}")
@@ -241,7 +260,7 @@ def accuracy(truth: dict[str, object], scan_json: Path, photos: Path) -> dict[st
     return {"planted": dict(planted), "found": dict(found), "groups": len(members),
             "false_groups": false_groups, "false_pairs": false_pairs,
             "false_by_source": dict(by_source), "burst_pairs": burst_pairs,
-            "overlap_pairs": overlap_pairs, "examples": examples,
+            "overlap_pairs": overlap_pairs, "flat_pairs": flat_pairs, "examples": examples,
             "grouped_files": len(group_of)}
 
 
@@ -335,7 +354,8 @@ def print_accuracy(acc: dict[str, object]) -> None:
           f"pictures ({acc['false_pairs']:,} picture pairs: "
           + ", ".join(f"{k} {v:,}" for k, v in sorted(acc["false_by_source"].items()))  # type: ignore[attr-defined]
           + f"); look-alikes grouped, not counted as false: {acc['burst_pairs']:,} burst-frame "
-          f"pairs, {acc['overlap_pairs']:,} pairs of overlapping crops")
+          f"pairs, {acc['overlap_pairs']:,} pairs of overlapping crops, {acc['flat_pairs']:,} "
+          f"pairs of plain crops (both of little detail)")
     for example in acc["examples"]:  # type: ignore[attr-defined]
         print(f"    e.g. {example}")
 
