@@ -11,7 +11,14 @@ import numpy as np
 from dupeviewer.core.model import Group, ImageInfo, Kind, Member, Options
 from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
-from dupeviewer.core.similarity import EdgeSet, Signatures, clusters, hash_arrays, near_edge_set
+from dupeviewer.core.similarity import (
+    EdgeSet,
+    Signatures,
+    clusters,
+    completer,
+    hash_arrays,
+    near_edge_set,
+)
 
 
 def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
@@ -92,12 +99,19 @@ def identity_classes(images: Sequence[ImageInfo]) -> list[list[int]]:
         return x
 
     firsts: dict[tuple[str, str], int] = {}
+    joined = False
     for index, info in enumerate(images):
+        if info.byte_digest is None and info.pixel_digest is None:
+            continue  # most pictures of a large library: nothing to look up
         for key in (("b", info.byte_digest), ("p", info.pixel_digest)):
             if key[1] is None:
                 continue
             other = firsts.setdefault(key, index)  # type: ignore[arg-type]
-            parent[find(index)] = find(other)
+            if other != index:
+                parent[find(index)] = find(other)
+                joined = True
+    if not joined:
+        return [[index] for index in range(len(images))]
     classes: dict[int, list[int]] = defaultdict(list)
     for index in range(len(images)):
         classes[find(index)].append(index)
@@ -106,7 +120,7 @@ def identity_classes(images: Sequence[ImageInfo]) -> list[list[int]]:
 
 def hash_distance(a: ImageInfo, b: ImageInfo, rotations: bool) -> int:
     candidates = [b.phash] + (list(b.rot_phash) if rotations else [])
-    return min(int(np.bitwise_count(np.uint64(a.phash ^ h))) for h in candidates)
+    return min((a.phash ^ h).bit_count() for h in candidates)
 
 
 def relation(info: ImageInfo, other: ImageInfo) -> str:
@@ -138,12 +152,15 @@ def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
 def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:
     """Group images (whose candidate digests are filled in) into exact/pixels/near groups."""
     classes = identity_classes(images)
-    reps = [max((images[i] for i in c), key=lambda info: info.pixels) for c in classes]
+    reps = [images[c[0]] if len(c) == 1 else max((images[i] for i in c),
+                                                  key=lambda info: info.pixels)
+            for c in classes]
     sig = Signatures.of(reps)
     edges = _cached_edges(reps, options.threshold, options.rotations, sig)
     grouped: set[int] = set()
     groups = []
-    for cluster in clusters(reps, edges, sig):
+    complete = completer(reps, options.threshold, options.rotations, sig)
+    for cluster in clusters(reps, edges, sig, complete):
         grouped.update(cluster)
         groups.append(make_group([images[i] for c in cluster for i in classes[c]], options))
     for index, cls in enumerate(classes):
@@ -165,6 +182,8 @@ class _Search:
     plan: Plan
     distance: int
     edges: EdgeSet
+    plans: dict[int, Plan]
+    """The plan chosen for each search distance asked about (choosing samples the input)."""
 
 
 _last: _Search | None = None
@@ -200,10 +219,12 @@ def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
            hash(tuple(i.pixels for i in reps)),
            hash(tuple(h for i in reps for h in i.rot_phash + i.rot_dhash)) if rotations else 0)
     distance = threshold + _margin(phash, threshold)
-    plan = choose_plan(phash, keys, distance)
-    if _last is not None and _last.key == key and threshold <= _last.distance and (
+    same = _last is not None and _last.key == key
+    plans = _last.plans if _last is not None and same else {}
+    plan = plans.get(distance) or plans.setdefault(distance, choose_plan(phash, keys, distance))
+    if _last is not None and same and threshold <= _last.distance and (
             plan == _last.plan or min(plan.guaranteed, _last.plan.guaranteed) >= threshold):
         return _last.edges.within(threshold)
     edges = near_edge_set(reps, distance, rotations, sig, plan)
-    _last = _Search(key, plan, distance, edges)
+    _last = _Search(key, plan, distance, edges, plans)
     return edges.within(threshold)

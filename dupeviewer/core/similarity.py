@@ -10,7 +10,7 @@ variants of one design, and different photos of similar scenes do not.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -320,13 +320,49 @@ def near_edge_set(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
     return EdgeSet.merge(parts, duplicates=rotations)
 
 
+def completer(infos: Sequence[ImageInfo], threshold: int, rotations: bool,
+              sig: Signatures) -> Completer:
+    """A :data:`Completer` by brute force (O(n) per call; called at most once per
+    :data:`MAX_DEGREE` pictures grouped): the checks of :func:`near_edge_set`."""
+    n = len(infos)
+    arrays: list[np.ndarray] = []
+
+    def complete(centre: int, taken: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not arrays:  # only for the rare capped centre
+            arrays.extend(hash_arrays(infos, rotations))
+        phash, dhash, keys, key_dhash = arrays
+        dist = np.bitwise_count(keys ^ phash[centre])
+        k = np.flatnonzero(dist <= threshold)
+        k = k[np.bitwise_count(key_dhash[k] ^ dhash[centre]) <= dhash_limit(threshold)]
+        j, t = k % n, (k // n).astype(np.uint8)
+        keep = ~taken[j]
+        k, j, t = k[keep], j[keep], t[keep]
+        q = np.full(len(j), centre)
+        keep = _aspect_ok(sig, q, j, t)
+        keep[keep] = agree_pairs(sig, q[keep], j[keep], t[keep])
+        k, j, t = k[keep], j[keep], t[keep]
+        order = np.lexsort((t, j, dist[k]))  # closest first, one turn per picture
+        j, t = j[order], t[order]
+        _, first = np.unique(j, return_index=True)
+        first.sort()
+        return j[first], t[first]
+
+    return complete
+
+
 def near_edges(infos: Sequence[ImageInfo], threshold: int, rotations: bool) -> Edges:
     """:func:`near_edge_set` as nested dicts (for small inputs)."""
     return near_edge_set(infos, threshold, rotations).as_dict()
 
 
+Completer = Callable[[int, np.ndarray], tuple[np.ndarray, np.ndarray]]
+"""(centre, taken mask) -> every free confirmed neighbour of the centre and its turn, closest
+first: for a centre whose edge list was capped at :data:`MAX_DEGREE`."""
+
+
 def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
-             sig: Signatures | None = None) -> list[list[int]]:
+             sig: Signatures | None = None, complete: Completer | None = None
+             ) -> list[list[int]]:
     """Groups around centres. A member resembles its centre (an edge) and agrees in
     brightness and colour with every other member, so A~B~C never glues A to a C it does
     not resemble, and a grey copy never joins two colourings of one design.
@@ -336,7 +372,8 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
     whose neighbours were all taken joins a centre it has an edge to if it agrees with all
     of that centre's members. The loops run over Python lists, and numpy only for a centre
     with two or more free neighbours (their agreement, all pairs at once), so a million
-    pictures cost seconds."""
+    pictures cost seconds. A centre whose list was capped (a burst of thousands of copies)
+    gets its whole list from ``complete``, so the burst is not split into many groups."""
     confirmed = isinstance(edges, EdgeSet)  # near_edge_set's edges agree with their source
     edge_set = edges if isinstance(edges, EdgeSet) else _from_dict(edges)
     if not len(edge_set):
@@ -352,23 +389,38 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
     nodes = np.flatnonzero(degree)
     order = nodes[np.lexsort((nodes, -weight[nodes], -degree[nodes]))].tolist()
     first, dst_l, ok_l, turn_l = starts.tolist(), dst.tolist(), ok.tolist(), turns.tolist()
+    small, offsets, pair_ok = _siblings(sig, dst, turns, starts, degree)
     home = [-1] * n
+    taken = np.zeros(n, dtype=bool)
     found: list[list[int]] = []
     turned: list[list[int]] = []  # per cluster: what turns each member to the centre's view
     for centre in order:
         if home[centre] >= 0:
             continue
-        free = [at for at in range(first[centre], first[centre + 1])
-                if ok_l[at] and home[dst_l[at]] < 0]
-        if len(free) > 1:
-            free = _greedy(sig, dst, turns, np.array(free))
-        if not free:
+        if complete is not None and first[centre + 1] - first[centre] >= MAX_DEGREE:
+            taken[centre] = True
+            others, their_turns = complete(centre, taken)
+            taken[centre] = False
+            keep = _greedy(sig, others, their_turns) if len(others) > 1 else [0] * len(others)
+            joined, joined_turns = others[keep].tolist(), their_turns[keep].tolist()
+        else:
+            free = [at for at in range(first[centre], first[centre + 1])
+                    if ok_l[at] and home[dst_l[at]] < 0]
+            if len(free) > 1 and centre in small:
+                free = _greedy_known(pair_ok, offsets[centre], first[centre],
+                                     first[centre + 1], free)
+            elif len(free) > 1:
+                rows = np.array(free)
+                free = rows[_greedy(sig, dst[rows], turns[rows])].tolist()
+            joined, joined_turns = [dst_l[at] for at in free], [turn_l[at] for at in free]
+        if not joined:
             continue
-        members = [centre] + [dst_l[at] for at in free]
+        members = [centre] + joined
         for member in members:
             home[member] = len(found)
+        taken[members] = True
         found.append(members)
-        turned.append([0] + [turn_l[at] for at in free])
+        turned.append([0] + joined_turns)
     for loner in order:  # a picture whose neighbours were all taken joins a centre it matches
         if home[loner] >= 0:
             continue
@@ -386,20 +438,88 @@ def clusters(infos: Sequence[ImageInfo], edges: Edges | EdgeSet,
     return found
 
 
-def _greedy(sig: Signatures, dst: np.ndarray, turns: np.ndarray, rows: np.ndarray) -> list[int]:
-    """Of a centre's edge ``rows`` (closest first), those that agree with every one taken
-    before them: all pairs' agreement at once, then one pass."""
-    others = dst[rows]
-    grids = aligned(sig, others, turns[rows])  # in the centre's orientation
-    a, b = np.triu_indices(len(rows), 1)
-    pair_ok = agree_aligned(sig, others[a], grids[a], others[b], grids[b])
-    clash = np.zeros((len(rows), len(rows)), dtype=bool)
-    clash[a[~pair_ok], b[~pair_ok]] = True
+SIBLING_PAIRS = 8
+"""Pairs of neighbours whose agreement is worked out before the clustering loop, per picture
+(an average); pictures with the fewest neighbours first."""
+
+
+def _siblings(sig: Signatures, dst: np.ndarray, turns: np.ndarray, starts: np.ndarray,
+              degree: np.ndarray) -> tuple[set[int], list[int], list[bool]]:
+    """For pictures of small degree: does each pair of their neighbours agree (both in the
+    picture's orientation)? One batch instead of numpy calls per centre. Returns the
+    pictures covered, where each one's answers start, and the answers (pairs (a, b), a < b,
+    of its neighbour list, in row-major upper-triangle order)."""
+    pairs = degree * (degree - 1) // 2
+    per_degree = np.bincount(degree, weights=pairs)
+    within = np.cumsum(per_degree) <= SIBLING_PAIRS * len(degree)
+    top = int(np.flatnonzero(within)[-1]) if within.any() else 1
+    chosen = (degree >= 2) & (degree <= top)
+    count = np.where(chosen, pairs, 0)
+    offsets = np.zeros(len(degree) + 1, dtype=np.int64)
+    np.cumsum(count, out=offsets[1:])
+    answers = np.zeros(int(offsets[-1]), dtype=bool)
+    for size in range(2, top + 1):
+        nodes = np.flatnonzero(chosen & (degree == size))
+        if not len(nodes):
+            continue
+        a, b = np.triu_indices(size, 1)
+        for at in range(0, len(nodes), max(1, (1 << 16) // len(a))):
+            part = nodes[at:at + max(1, (1 << 16) // len(a))]
+            ra = (starts[part][:, None] + a[None, :]).ravel()
+            rb = (starts[part][:, None] + b[None, :]).ravel()
+            where = (offsets[part][:, None] + np.arange(len(a))[None, :]).ravel()
+            answers[where] = agree_aligned(sig, dst[ra], aligned(sig, dst[ra], turns[ra]),
+                                           dst[rb], aligned(sig, dst[rb], turns[rb]))
+    return set(np.flatnonzero(chosen).tolist()), offsets.tolist(), answers.tolist()
+
+
+def _greedy_known(pair_ok: list[bool], base: int, lo: int, hi: int, free: list[int]) -> list[int]:
+    """:func:`_greedy` from answers worked out by :func:`_siblings`."""
+    size = hi - lo
     taken: list[int] = []
-    for k in range(len(rows)):
-        if not clash[taken, k].any():
+    for at in free:
+        k = at - lo
+        if all(pair_ok[base + t * size - t * (t + 1) // 2 + k - t - 1] for t in taken):
             taken.append(k)
-    return rows[taken].tolist()
+    return [lo + k for k in taken]
+
+
+ALL_PAIRS = 64
+"""Up to this many neighbours, a centre's greedy pass asks for all their pairs at once."""
+
+
+def _greedy(sig: Signatures, others: np.ndarray, turns: np.ndarray) -> list[int]:
+    """Of a centre's neighbours ``others`` (closest first; ``turns`` turn them to the
+    centre's orientation), the positions of those that agree with every one taken before
+    them. Few neighbours: all pairs' agreement at once, then one pass; many (a capped burst
+    of thousands): each one taken rules out the later ones it disagrees with, so memory
+    stays linear in their number."""
+    grids = aligned(sig, others, turns)  # in the centre's orientation
+    if len(others) > ALL_PAIRS:
+        alive = np.ones(len(others), dtype=bool)
+        taken: list[int] = []
+        at = 0
+        while True:
+            rest = np.flatnonzero(alive[at:])
+            if not len(rest):
+                return taken
+            at += int(rest[0])
+            taken.append(at)
+            alive[at] = False
+            later = at + 1 + np.flatnonzero(alive[at + 1:])
+            if len(later):
+                mine = np.full(len(later), others[at])
+                alive[later] = agree_aligned(sig, mine, np.broadcast_to(
+                    grids[at], grids[later].shape), others[later], grids[later])
+    a, b = np.triu_indices(len(others), 1)
+    pair_ok = agree_aligned(sig, others[a], grids[a], others[b], grids[b])
+    clash = np.zeros((len(others), len(others)), dtype=bool)
+    clash[a[~pair_ok], b[~pair_ok]] = True
+    chosen: list[int] = []
+    for k in range(len(others)):
+        if not clash[chosen, k].any():
+            chosen.append(k)
+    return chosen
 
 
 def _joins(sig: Signatures, loner: int, into: int, members: list[int],

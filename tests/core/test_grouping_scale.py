@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
@@ -83,6 +84,7 @@ def test_a_clique_of_look_alikes_is_grouped_in_bounded_memory(
     assert peak < 300 * 2**20, peak  # all pairs as int64 triples alone would be 430 MB
     assert sum(len(g.members) for g in groups) == 6000
     assert max(len(g.members) for g in groups) > similarity.MAX_DEGREE  # a centre claims its list
+    assert len(groups) == 1  # the capped centre gets its whole list: the burst is not split
 
 
 def test_no_chaining_through_a_capped_clique() -> None:
@@ -196,3 +198,35 @@ def test_a_slider_move_up_or_down_filters_the_cached_search_and_matches_a_fresh_
         fresh = build_groups(infos, Options(threshold=threshold))
         assert [[m.path for m in g.members] for g in cached] == \
             [[m.path for m in g.members] for g in fresh], threshold
+
+
+def _colourful(n: int, seed: int) -> list[ImageInfo]:
+    """Look-alike bursts whose colours differ a little or a lot, so that some neighbours of
+    a centre agree with each other and some do not."""
+    rng = np.random.default_rng(seed)
+    hashes = _clustered(rng, n, n // 20, 7)
+    palette = rng.integers(60, 200, (n // 20, 3, 8, 8))
+    burst = rng.integers(0, n // 20, n)
+    out = []
+    for k in range(n):
+        noise = rng.normal(0, rng.choice([2, 14]), (3, 8, 8))
+        colour = np.clip(palette[burst[k]] + noise, 0, 255).astype(np.uint8).tobytes()
+        out.append(dataclasses.replace(_info(k, int(hashes[k])), colour=colour))
+    return out
+
+
+def test_clusters_worked_out_in_one_batch_equal_those_worked_out_per_centre(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    infos = _colourful(3000, 12)
+    sig = similarity.Signatures.of(infos)
+    edges = similarity.near_edge_set(infos, 14, False, sig)
+    batched = similarity.clusters(infos, edges, sig)
+    monkeypatch.setattr(similarity, "SIBLING_PAIRS", 0)
+    assert similarity.clusters(infos, edges, sig) == batched
+    near = edges.as_dict()
+    for members in batched:  # every member has an edge to the centre and agrees with all
+        centre, rest = members[0], np.array(members)
+        assert all(m in near[centre] or centre in near[m] for m in members[1:])
+        a, b = np.triu_indices(len(members), 1)
+        assert similarity.agree_aligned(sig, rest[a], sig.raw[rest[a]], rest[b],
+                                        sig.raw[rest[b]]).all()
