@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import BinaryIO, Protocol
 
 import numpy as np
+import scipy.fftpack
 from PIL import Image
 
 from dupeviewer.core.cancel import CancelToken
@@ -92,23 +93,15 @@ def colour_signature(rgb: Image.Image) -> bytes:
     return np.frombuffer(small.tobytes(), np.uint8).reshape(64, 3).T.tobytes()
 
 
-def _reduced(rgb: Image.Image) -> Image.Image:
-    """The picture box-averaged to no less than three times the working size: what
-    Pillow's ``reducing_gap=3`` does before its Lanczos pass, done once on the colour
-    picture for both the grey every hash comes from and the colour thumbnail (a big
-    picture is averaged once, not once as grey and once more for the colours)."""
-    factor = (max(1, rgb.width // (3 * WORKING)), max(1, rgb.height // (3 * WORKING)))
-    return rgb.reduce(factor) if factor != (1, 1) else rgb
+def _working_grey(rgb: Image.Image) -> Image.Image:
+    """The 64x64 grey every hash comes from. Kept exactly as it was (grey first, then
+    Lanczos with ``reducing_gap=3``): averaging a big picture once for both this and the
+    colour thumbnail halves their cost, but rounds differently, which moved the pHashes of
+    18% of the accuracy corpus and lowered its recall (0.9737 -> 0.9681)."""
+    return rgb.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS,
+                                   reducing_gap=3.0)
 
 
-def _working_grey(reduced: Image.Image) -> Image.Image:
-    return reduced.convert("L").resize((WORKING, WORKING), Image.Resampling.LANCZOS)
-
-
-_DCT = 2.0 * np.cos(np.pi * np.arange(HASH_SIZE)[:, None]
-                    * (2 * np.arange(DCT_SIZE)[None, :] + 1) / (2 * DCT_SIZE))
-"""The first 8 rows of scipy's unnormalised DCT-II of size 32 (``scipy.fftpack.dct``, which
-imagehash.phash uses): the top-left 8x8 of the 2-D DCT is ``_DCT @ X @ _DCT.T``."""
 _ODD = np.where(np.arange(HASH_SIZE) % 2 == 1, -1.0, 1.0)
 _ROWS, _COLS = _ODD[:, None], _ODD[None, :]
 
@@ -132,34 +125,36 @@ def _turned_dcts(low: np.ndarray) -> np.ndarray:
 
 def phashes(gray: Image.Image) -> list[int]:
     """``imagehash.phash`` of the picture and of its 7 rotations/mirrors (in
-    :data:`TRANSFORMS` order) from one DCT: the same 32x32 grey, the same DCT (its 8x8
-    low corner only, as two small matrix products), above its median; each variant is
-    thresholded at its own median."""
-    small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS),
-                       dtype=np.float64)
-    turned = _turned_dcts(_DCT @ small @ _DCT.T)
+    :data:`TRANSFORMS` order) from one DCT: the same 32x32 grey, the same scipy DCT, the
+    8x8 low corner above its median; each variant is thresholded at its own median. (Two
+    small matrix products would be faster, but round differently: a flat picture, whose
+    coefficients are all near zero, then gets another pHash than imagehash gives it.)"""
+    small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS))
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=0), axis=1)
+    turned = _turned_dcts(dct[:HASH_SIZE, :HASH_SIZE])
     medians = np.median(turned.reshape(len(turned), -1), axis=1)
     return _bits(turned > medians[:, None, None])
 
 
 def dhashes(gray: Image.Image) -> list[int]:
     """``imagehash.dhash`` of the picture and of its 7 rotations/mirrors (9x8 greys, each
-    compared along its rows), from two reductions of the one small grey: 9 wide for the
-    upright picture and its mirrors, 9 tall for the turns and transposes, turned as arrays.
-    Mirrors are exact (Pillow's filters are symmetric); a transpose may differ from
-    reducing the turned grey by a bit, as Pillow rounds between its two passes."""
-    wide = np.asarray(gray.resize((HASH_SIZE + 1, HASH_SIZE), Image.Resampling.LANCZOS))
-    tall = np.asarray(gray.resize((HASH_SIZE, HASH_SIZE + 1), Image.Resampling.LANCZOS))
-    turned = [wide, tall[:, ::-1].T, wide[::-1, ::-1], tall[::-1, :].T, wide[:, ::-1],
-              wide[::-1, :], tall.T, tall[::-1, ::-1].T]  # upright, then TRANSFORMS
+    compared along its rows), exactly, from two reductions of the one small grey: of it and
+    of its transpose. Every other turn is a mirror of one of these, and mirroring commutes
+    exactly with Pillow's symmetric filters (a transpose does not: Pillow rounds between
+    its horizontal and vertical passes)."""
+    size = (HASH_SIZE + 1, HASH_SIZE)
+    wide = np.asarray(gray.resize(size, Image.Resampling.LANCZOS))
+    tall = np.asarray(gray.transpose(Image.Transpose.TRANSPOSE).resize(
+        size, Image.Resampling.LANCZOS))
+    turned = [wide, tall[::-1, :], wide[::-1, ::-1], tall[:, ::-1], wide[:, ::-1],
+              wide[::-1, :], tall, tall[::-1, ::-1]]  # upright, then TRANSFORMS
     stacked = np.stack(turned)
     return _bits(stacked[:, :, 1:] > stacked[:, :, :-1])
 
 
 def hashes(rgb: Image.Image) -> dict[str, object]:
     """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
-    reduced = _reduced(rgb)
-    gray = _working_grey(reduced)
+    gray = _working_grey(rgb)
     phash, *rot_p = phashes(gray)
     dhash, *rot_d = dhashes(gray)
     return {
@@ -167,7 +162,7 @@ def hashes(rgb: Image.Image) -> dict[str, object]:
         "dhash": dhash,
         "rot_phash": tuple(rot_p),
         "rot_dhash": tuple(rot_d),
-        "colour": colour_signature(reduced),
+        "colour": colour_signature(rgb),
         "low_detail": is_low_detail(gray),
     }
 
