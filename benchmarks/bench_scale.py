@@ -11,7 +11,8 @@ Builds (or reuses) the library of ``benchmarks/library.py`` and prints, in one r
 * peak RSS of the scanning process and of its largest worker: ``VmHWM`` from ``/proc``,
   the workers' sampled while the scan runs. Not ``getrusage``'s ``ru_maxrss``: on Linux a
   process started with fork+exec (``subprocess``, multiprocessing's spawn) inherits its
-  parent's peak there, so every worker of a 600 MB scan would "peak" at 600 MB;
+  parent's peak there, so every worker of a 600 MB scan would "peak" at 600 MB (and a
+  child sampled between its fork and its exec shows its parent's memory: skipped);
 * a cached rescan of the unchanged library end to end, ``python -m dupeviewer scan DIR
   --json``, interpreter start-up included;
 * ``build_groups`` time on 250k and 1M synthetic fingerprints (``bench_grouping.py``'s
@@ -76,6 +77,21 @@ def _hwm_kb(pid: int) -> int:
     return 0
 
 
+def _cmdline(pid: int | str) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def _exec_done(pid: int, parent: bytes) -> bool:
+    """Has a child started its own program? Between fork and exec it still maps its
+    parent's memory, and its VmHWM is the parent's: such samples are not the child's."""
+    line = _cmdline(pid)
+    return bool(line) and line != parent
+
+
 def _children() -> list[int]:
     pids: list[int] = []
     try:
@@ -97,9 +113,11 @@ class WorkerSampler(threading.Thread):
         self.stop = threading.Event()
 
     def run(self) -> None:
+        parent = _cmdline("self")
         while not self.stop.wait(self.every):
             for pid in _children():
-                self.peak[pid] = max(self.peak.get(pid, 0), _hwm_kb(pid))
+                if _exec_done(pid, parent):
+                    self.peak[pid] = max(self.peak.get(pid, 0), _hwm_kb(pid))
 
 
 def child_scan(photos: str, cache: str, out: str, workers: int | None) -> dict[str, object]:
@@ -386,11 +404,13 @@ def cached_rescan(photos: Path, cache: Path) -> tuple[float, float, int]:
     with open(os.devnull, "wb") as sink, open(errors, "wb") as err:
         # cwd: not the repository, whose dupeviewer/ would shadow the measured commit's
         proc = subprocess.Popen(cmd, stdout=sink, stderr=err, env=ENV, cwd=cache.parent)
+        parent = _cmdline("self")
         while True:  # VmHWM while it runs: its ru_maxrss would include ours (see above)
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, _hwm_kb(proc.pid))
+            if _exec_done(proc.pid, parent):
+                peak = max(peak, _hwm_kb(proc.pid))
             time.sleep(0.05)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
