@@ -194,8 +194,10 @@ the same plan serves only filters them, so regrouping does not search again."""
 def _margin(phash: np.ndarray, threshold: int, sample: int = 512, keys: int = 8192) -> int:
     """The largest margin up to :data:`MARGIN` whose extra pairs are few (estimated from the
     distances between a sample of pictures and a sample of others)."""
-    rng = np.random.default_rng(1)
     n = len(phash)
+    if n < 2:  # no pairs to estimate (an empty folder, or one photo)
+        return 0
+    rng = np.random.default_rng(1)
     a = phash if n <= sample else phash[rng.choice(n, sample, replace=False)]
     b = phash if n <= keys else phash[rng.choice(n, keys, replace=False)]
     dist = np.bitwise_count(a[:, None] ^ b[None, :])

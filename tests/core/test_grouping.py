@@ -141,3 +141,11 @@ def test_marks_carry_over_a_regroup() -> None:
     paths = [m.path for m in after.groups[0].members]
     marked = {paths[m] for m in after.marked[0]}
     assert marked == {"/p/b", "/p/d"}  # b still marked, c still kept, d suggested
+
+
+def test_no_photos_and_one_photo_make_no_groups() -> None:
+    """An empty folder or a single photo: nothing to group, and no error."""
+    assert build_groups([], Options()) == []
+    one = ImageInfo(path="/p/a.jpg", size=1, mtime_ns=0, dev=1, ino=1, width=8, height=8,
+                    format="JPEG", dhash=0, phash=0)
+    assert build_groups([one], Options()) == []
