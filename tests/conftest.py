@@ -1,59 +1,20 @@
-"""Shared fixtures: photo-like images made with Pillow in temporary folders (no binaries)."""
+"""Fixtures for every test: private HOME/XDG folders, a photo folder, a cache path, and a
+check that fails a test on unexpected ERROR log records. Shared functions live in
+:mod:`tests.helpers`; nothing imports this file."""
 
 from __future__ import annotations
 
 import logging
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
+
+from tests.helpers.pictures import photo_like
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def photo_like(seed: int, size: tuple[int, int] = (1600, 1200)) -> Image.Image:
-    """A deterministic picture with photo-like structure: a smooth field, shapes, noise.
-
-    Different seeds give perceptually unrelated pictures."""
-    rng = np.random.default_rng(seed)
-    w, h = size
-    coarse = rng.random((6, 8, 3)) * 255
-    base = Image.fromarray(coarse.astype(np.uint8)).resize((w, h), Image.Resampling.BICUBIC)
-    draw = ImageDraw.Draw(base)
-    for _ in range(14):
-        x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
-        rw, rh = int(rng.integers(w // 12, w // 3)), int(rng.integers(h // 12, h // 3))
-        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
-        if rng.random() < 0.5:
-            draw.ellipse([x0, y0, x0 + rw, y0 + rh], fill=colour)
-        else:
-            draw.rectangle([x0, y0, x0 + rw, y0 + rh], fill=colour)
-    base = base.filter(ImageFilter.GaussianBlur(2))
-    noise = rng.normal(0, 6, (h, w, 3))
-    pixels = np.clip(np.asarray(base, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
-    return Image.fromarray(pixels, "RGB")
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m dupeviewer ARGS`` as a user would, capturing its text output."""
-    return subprocess.run([sys.executable, "-m", "dupeviewer", *args], capture_output=True,
-                          text=True, errors="surrogateescape", timeout=300)
-
-
-def exif_with(date: str = "2021:06:01 12:00:00", model: str = "TestCam",
-              orientation: int | None = None) -> Image.Exif:
-    exif = Image.Exif()
-    exif[0x0110] = model
-    exif[0x0132] = date
-    exif.get_ifd(0x8769)[0x9003] = date
-    if orientation is not None:
-        exif[0x0112] = orientation
-    return exif
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from dupeviewer.core.cache import SCHEMA_VERSION
 from dupeviewer.core.cachefile import APPLICATION_ID
 from dupeviewer.core.model import Options
 from dupeviewer.core.scan import scan
-from tests.conftest import photo_like, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.pictures import photo_like
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 OLD_TABLE = ("CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, "

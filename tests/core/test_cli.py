@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from dupeviewer.cli import main
-from tests.conftest import photo_like, run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.pictures import photo_like
 
 
 @pytest.fixture

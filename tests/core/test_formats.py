@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, features
 
 from dupeviewer.core import Options, scan
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 SIZE = (480, 360)
 

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import cast
 
 import pytest
-from conftest import photo_like
 from PIL import Image, ImageDraw, features
 
 from dupeviewer.core import Options, ScanResult, Skipped, scan
 from dupeviewer.core.cancel import CancelToken
 from dupeviewer.core.pool import WorkerPool
+from tests.helpers.pictures import photo_like
 
 NOBODY = 65534
 SMALL = (64, 48)

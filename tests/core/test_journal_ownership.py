@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import photo_like
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Options, scan
 from dupeviewer.core.journal import HEADER, Journal, JournalError
 from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import Request, plan, trash
 from dupeviewer.core.undo import pending, undo_last
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 
 def png(seed: int) -> bytes:

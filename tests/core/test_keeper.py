@@ -12,7 +12,7 @@ from PIL import Image
 from dupeviewer.core.model import Group, ImageInfo, Member, Options
 from dupeviewer.core.policy import Selection, choose_keeper, lost_history
 from dupeviewer.core.scan import scan
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 
 def _scan(folder: Path, cache: Path) -> tuple[Group, Selection]:

@@ -25,7 +25,7 @@ from dupeviewer.core import fingerprint as fp
 from dupeviewer.core.fingerprint import TRANSFORMS, byte_digest, dhashes, phashes
 from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult
 from dupeviewer.core.scan import regroup, scan
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 WORKING = Image.Resampling.LANCZOS
 

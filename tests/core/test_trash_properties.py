@@ -25,17 +25,17 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import photo_like
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image, PngImagePlugin
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Group, ImageInfo, Member, Options, scan
 from dupeviewer.core.fingerprint import byte_digest
 from dupeviewer.core.journal import Journal
 from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import PlanError, plan, trash, undo_last
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 FOLDERS = ("a", "a/b", "c", "c/d/e", "f")
 FLAT = ((90, 140, 200), (30, 30, 30))

@@ -12,8 +12,8 @@ from dupeviewer.core import trash as core_trash
 from dupeviewer.core.journal import Journal
 from dupeviewer.core.policy import Selection
 from dupeviewer.core.undo import pending, undo_last
-from tests.conftest import photo_like
-from tests.trashenv import use_temporary_trash
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 
 def test_pending_counts_then_undo_restores(tmp_path: Path, library: Path,

@@ -9,9 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import photo_like
 from send2trash import plat_other
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Options, scan
 from dupeviewer.core import trashdir as trashdir_module
@@ -21,6 +19,8 @@ from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import plan, trash
 from dupeviewer.core.trashdir import trash_candidates
 from dupeviewer.core.undo import pending, undo_last
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
 
 def png(seed: int) -> bytes:

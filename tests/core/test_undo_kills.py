@@ -14,8 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import photo_like
-from trashenv import use_temporary_trash
 
 from dupeviewer.core import Options, scan
 from dupeviewer.core.journal import Journal
@@ -23,8 +21,10 @@ from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import plan, trash
 from dupeviewer.core.trashdir import came_from, trash_roots
 from dupeviewer.core.undo import pending, undo_last
+from tests.helpers.pictures import photo_like
+from tests.helpers.trash import use_temporary_trash
 
-HELPER = Path(__file__).resolve().parent.parent / "trashkill.py"
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "trashkill.py"
 VICTIMS = 4  # files the killed batch trashes
 
 

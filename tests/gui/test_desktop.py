@@ -24,8 +24,9 @@ from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
-from tests.gui.conftest import SCAN_TIMEOUT_MS, Library3, scan, wait_idle
-from tests.gui.synthetic import info
+from tests.helpers.libraries import Library3
+from tests.helpers.synthetic import info
+from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
 
 
 def test_settings_live_under_the_organisation_and_app_name(qtbot: QtBot) -> None:

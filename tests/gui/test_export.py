@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 from dupeviewer import report
 from dupeviewer.gui.dialogs import export
 from dupeviewer.gui.main_window import MainWindow
-from tests.conftest import exif_with, photo_like
-from tests.gui.conftest import Library3, scan
+from tests.helpers.libraries import Library3
+from tests.helpers.pictures import exif_with, photo_like
+from tests.helpers.window import scan
 
 
 def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> list[str]:

@@ -16,7 +16,7 @@ from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate
-from tests.gui.synthetic import info
+from tests.helpers.synthetic import info
 
 
 def _near_pair() -> Group:

@@ -25,14 +25,14 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui import app, main_window
 from dupeviewer.gui.main_window import MainWindow
-from tests.conftest import photo_like
-from tests.gui.conftest import scan
+from tests.helpers.pictures import photo_like
+from tests.helpers.window import scan
 
 NONE_IS_MORTAL = sys.version_info < (3, 12)
 MORTAL_ONLY = pytest.mark.skipif(
     not NONE_IS_MORTAL, reason="None is immortal from Python 3.12 on: its reference count "
     "does not move and a lost reference cannot free it")
-LONG_USE = Path(__file__).with_name("long_use.py")
+LONG_USE = Path(__file__).resolve().parent.parent / "helpers" / "long_use.py"
 BROWSE_SECONDS = 60
 STEPS = 300
 LOST_LIMIT = 200

@@ -14,8 +14,9 @@ from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.models.members import MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
-from tests.gui.conftest import Library3, scan
-from tests.gui.synthetic import result
+from tests.helpers.libraries import Library3
+from tests.helpers.synthetic import result
+from tests.helpers.window import scan
 
 
 def _group_of(window: MainWindow, path: Path) -> int:

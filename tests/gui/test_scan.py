@@ -7,7 +7,8 @@ from pytestqt.qtbot import QtBot
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui.main_window import REVIEW, MainWindow
 from dupeviewer.gui.widgets.pages import ScanPage
-from tests.gui.conftest import Library3, scan
+from tests.helpers.libraries import Library3
+from tests.helpers.window import scan
 
 
 def _group_paths(window: MainWindow) -> list[set[str]]:

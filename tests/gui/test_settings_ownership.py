@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.settings import APPLICATION, FORMAT, ORGANIZATION, Settings
-from tests.conftest import photo_like
-from tests.gui.conftest import Library3, scan
+from tests.helpers.libraries import Library3
+from tests.helpers.pictures import photo_like
+from tests.helpers.window import scan
 
 
 @pytest.fixture

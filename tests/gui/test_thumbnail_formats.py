@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 import dupeviewer.core.decode  # noqa: F401 - registers the HEIF/AVIF openers
 from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 SIZE = (480, 360)
 SIDE = 200

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui.jobs import thumbnails
 from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader, load_image, read_with_pillow
-from tests.conftest import exif_with, photo_like
+from tests.helpers.pictures import exif_with, photo_like
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, ProblemsDialog
 from dupeviewer.gui.main_window import MainWindow
-from tests.gui.conftest import SCAN_TIMEOUT_MS, Library3, scan, wait_idle
-from tests.trashenv import use_temporary_trash
+from tests.helpers.libraries import Library3
+from tests.helpers.trash import use_temporary_trash
+from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
 
 
 @pytest.fixture
@@ -137,7 +138,7 @@ def test_confirmation_lists_the_history_a_marked_copy_would_take(
     holding the date taken and camera the kept copy lacks is listed with them, first."""
     from PIL import Image
 
-    from tests.conftest import exif_with, photo_like
+    from tests.helpers.pictures import exif_with, photo_like
 
     folder = tmp_path / "photos"
     folder.mkdir()

@@ -13,7 +13,7 @@ from dupeviewer.core.journal import default_journal_path
 from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.settings import Settings
 from tests.core.test_undo_kills import Scene
-from tests.gui.conftest import wait_idle
+from tests.helpers.window import wait_idle
 
 
 def test_undo_in_a_new_window_restores_the_batch_killed_after_its_first_move(

@@ -1,7 +1,7 @@
 """A trash process to kill: scans a folder, trashes the suggested copies for real through
 ``dupeviewer.core.trash.trash``, and SIGKILLs itself at a chosen instant.
 
-Run as ``python tests/trashkill.py FOLDER JOURNAL MODE K`` with ``HOME`` and
+Run as ``python tests/helpers/trashkill.py FOLDER JOURNAL MODE K`` with ``HOME`` and
 ``XDG_DATA_HOME`` set to a temporary home (send2trash reads them at import). MODE:
 
 - ``before``: killed just before the K-th file is sent (its intent is journalled);
@@ -57,5 +57,5 @@ def main(folder: str, journal: str, mode: str, k: int) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -8,7 +8,7 @@ the app's exit code; it prints one line, ``steps=... group_changes=... toggles=.
 
 Run by ``tests/gui/test_long_use.py``, or by hand on any installed copy::
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/gui/long_use.py --seconds 60
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/helpers/long_use.py --seconds 60
 
 It never trashes anything. ``--no-self-check`` skips the start-up check of the Qt binding, to
 see what a broken binding does to a window that is used (it dies).
