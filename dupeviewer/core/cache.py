@@ -20,7 +20,7 @@ from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Bump whenever fingerprints change meaning or the record layout changes; an older cache is
 then rebuilt. 8 and 9: the ``info`` column holds a packed record (:mod:`cacherow`), no
 longer JSON (9: its numbers in one struct, texts NUL-separated)."""

@@ -67,6 +67,20 @@ def new_digest() -> Digest:
     return hashlib.new(DIGEST)
 
 
+def _blake2b_160() -> Digest:
+    return hashlib.blake2b(digest_size=20)
+
+
+EARLIER_DIGESTS: dict[int, Callable[[], Digest]] = {40: _blake2b_160}
+"""Hex length -> the digest that earlier releases wrote (blake2b-160 until 2026-12): a
+journal written by them still names its files by it."""
+
+
+def digest_like(recorded: str) -> Callable[[], Digest]:
+    """The digest that produced ``recorded``: today's, or an earlier release's by length."""
+    return EARLIER_DIGESTS.get(len(recorded), new_digest)
+
+
 def _bits(masks: np.ndarray) -> list[int]:
     """Each 8x8 boolean matrix of ``masks`` (n, 8, 8) as an unsigned 64-bit int, row-major,
     first bit highest (as ``imagehash.ImageHash`` packs it)."""
@@ -250,10 +264,11 @@ def pixel_digest(path: str) -> str:
 
 
 def byte_digest(path: str, chunk: int = CHUNK, cancel: CancelToken | None = None,
-                on_bytes: Callable[[int], None] | None = None) -> str:
+                on_bytes: Callable[[int], None] | None = None,
+                new: Callable[[], Digest] = new_digest) -> str:
     """Streamed digest of the file's bytes. ``cancel`` is checked before every chunk (a
     4 GiB file stops within one chunk) and ``on_bytes`` told the size of each chunk read."""
-    digest = new_digest()
+    digest = new()
     with open(path, "rb", buffering=0) as handle:
         while True:
             if cancel is not None:

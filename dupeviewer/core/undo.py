@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dupeviewer.core.discover import reason_for
-from dupeviewer.core.fingerprint import byte_digest
+from dupeviewer.core.fingerprint import byte_digest, digest_like
 from dupeviewer.core.journal import Contents, Entry, Journal, JournalError, default_journal_path
 from dupeviewer.core.trashdir import came_from, info_for, root_of, same_place, trash_candidates
 
@@ -115,7 +115,8 @@ def _check(item: Item, stored: str) -> str | None:
             return f"{stored} is not a regular file"
         if item.digest is None:
             return "the journal recorded no digest of it, so it cannot be checked"
-        if st.st_size != item.size or byte_digest(stored) != item.digest:
+        if st.st_size != item.size or byte_digest(
+                stored, new=digest_like(item.digest)) != item.digest:
             return (f"the file in the trash at {stored} is not the one trashed from here "
                     "(its size or bytes differ)")
     except OSError as exc:

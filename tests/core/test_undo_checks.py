@@ -207,3 +207,20 @@ def test_an_interrupted_batch_on_a_drive_is_restored_from_its_trash(
     assert undone.restored == [str(original)] and original.read_bytes() == png(4)
     assert not (bin_ / "info" / "x.png.trashinfo").exists()
     assert undo_last(journal.path).message == "Nothing to undo."
+
+
+def test_a_batch_journalled_by_an_earlier_release_is_still_restored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Releases before 2026-12 journalled blake2b-160 digests (40 hex digits); undo checks
+    a file against the digest its journal line was written with."""
+    import hashlib
+
+    use_temporary_trash(monkeypatch, tmp_path / "home")
+    journal = tmp_path / "journal.jsonl"
+    (victim,) = trashed(tmp_path / "photos", journal)
+    old = hashlib.blake2b(png(3), digest_size=20).hexdigest()
+    rewrite(journal, {line_of(journal, event, victim): {"digest": old}
+                      for event in ("intent", "done")})
+    undone = undo_last(journal)
+    assert undone.restored == [str(victim)] and undone.failed == []
+    assert victim.read_bytes() == png(3)
