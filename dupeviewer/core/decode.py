@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def open_image(path: str | BinaryIO) -> Image.Image:
             raise DecodeError(f"too many pixels (decompression bomb): {exc}") from exc
         except Image.DecompressionBombWarning as exc:
             raise DecodeError(f"too many pixels (decompression bomb): {exc}") from exc
-        except Image.UnidentifiedImageError as exc:
+        except UnidentifiedImageError as exc:
             raise DecodeError("not a supported image (unrecognised or corrupt data)") from exc
 
 

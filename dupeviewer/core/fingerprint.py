@@ -104,7 +104,8 @@ def colour_signature(rgb: Image.Image) -> bytes:
     """Y, Cb and Cr of an 8x8 thumbnail (192 bytes, plane after plane): tells recoloured,
     darkened and lightened variants apart, and compares flat pictures."""
     small = rgb.resize((8, 8), Image.Resampling.BOX).convert("YCbCr")
-    return np.frombuffer(small.tobytes(), np.uint8).reshape(64, 3).T.tobytes()
+    planes: bytes = np.frombuffer(small.tobytes(), np.uint8).reshape(64, 3).T.tobytes()
+    return planes
 
 
 def _working_grey(rgb: Image.Image) -> Image.Image:

@@ -92,14 +92,16 @@ class Table:
 
     @property
     def mask(self) -> np.uint64:
-        return np.uint64(sum(1 << p for p in self.positions))
+        mask: np.uint64 = np.uint64(sum(1 << p for p in self.positions))
+        return mask
 
     def values(self, hashes: np.ndarray) -> np.ndarray:
         """The band of every hash, its bits packed low to high (int64)."""
         first = self.positions[0]
         if self.positions == tuple(range(first, first + self.bits)):  # contiguous: a shift
-            return ((hashes >> np.uint64(first)) & np.uint64((1 << self.bits) - 1)).astype(
-                np.int64)
+            shifted: np.ndarray = (
+                (hashes >> np.uint64(first)) & np.uint64((1 << self.bits) - 1)).astype(np.int64)
+            return shifted
         out = np.zeros(len(hashes), dtype=np.int64)
         for byte, lut in _byte_tables(self.positions):
             out |= lut[((hashes >> np.uint64(8 * byte)) & np.uint64(255)).astype(np.intp)]

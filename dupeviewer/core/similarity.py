@@ -75,7 +75,7 @@ class Signatures:
 
     def grids(self, rows: np.ndarray) -> np.ndarray:
         """Float grids (centred chroma) of ``rows``, as :func:`agree` takes them."""
-        out = self.raw[rows].astype(np.float64)
+        out: np.ndarray = self.raw[rows].astype(np.float64)
         out[..., 1:, :, :] -= 128
         return out
 
@@ -100,19 +100,21 @@ def agree(a: np.ndarray, b: np.ndarray, flat: np.ndarray) -> np.ndarray:
     normal = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
     flat_limit = np.maximum(FLAT_CHROMA, FLAT_SHARE * np.maximum(strength_a, strength_b))
     strict = (luma <= LUMA_LIMIT) & (luma_cells <= FLAT_LUMA) & (grey | (chroma <= flat_limit))
-    return np.where(flat, strict, normal)
+    agreed: np.ndarray = np.where(flat, strict, normal)
+    return agreed
 
 
 def _aspect_ok(sig: Signatures, i: np.ndarray, j: np.ndarray, t: np.ndarray) -> np.ndarray:
     other = np.where(np.isin(t, list(SWAPS_SIDES)), 1.0 / sig.aspect[j], sig.aspect[j])
     ratio = np.maximum(sig.aspect[i] / other, other / sig.aspect[i])
     flat = sig.flat[i] | sig.flat[j]
-    return ratio <= np.where(flat, FLAT_ASPECT, ASPECT_LIMIT)
+    close: np.ndarray = ratio <= np.where(flat, FLAT_ASPECT, ASPECT_LIMIT)
+    return close
 
 
 def aligned(sig: Signatures, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Raw uint8 grids of ``rows`` turned by transforms ``t`` (vectorised per transform)."""
-    out = sig.raw[rows]
+    out: np.ndarray = sig.raw[rows]
     for transform in np.unique(t):
         if transform:
             picked = t == transform
@@ -148,7 +150,7 @@ def agree_aligned(sig: Signatures, i: np.ndarray, a: np.ndarray, j: np.ndarray,
         axis=1, dtype=np.int64) / 128.0
     grey = np.minimum(sa, sb) < ACHROMATIC
     limit = np.maximum(CHROMA_FLOOR, CHROMA_SHARE * np.maximum(sa, sb))
-    ok = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
+    ok: np.ndarray = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
     if flat.any():  # rare: the exact float formula on the few flat pairs
         f = np.flatnonzero(flat)
         mine, theirs = a[f].astype(np.float64), b[f].astype(np.float64)
@@ -192,7 +194,9 @@ class EdgeSet:
         return cls(np.zeros(0, np.uint64))
 
     def _field(self, shift: int, bits: int) -> np.ndarray:
-        return (self.packed >> np.uint64(shift) & np.uint64((1 << bits) - 1)).astype(np.int64)
+        field: np.ndarray = (
+            self.packed >> np.uint64(shift) & np.uint64((1 << bits) - 1)).astype(np.int64)
+        return field
 
     @property
     def src(self) -> np.ndarray:

@@ -193,7 +193,7 @@ class CompareDialog(QDialog):
         finally:
             self._syncing = False
 
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         self.fit()
 

@@ -126,9 +126,9 @@ class CardDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         palette = QApplication.palette(self.view)  # the view's Base is the window colour
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        state = option.state  # type: ignore[attr-defined]
-        font: QFont = option.font  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        state = option.state
+        font: QFont = option.font
         card, thumb, check = self._geometry(rect)
         marked = bool(index.data(MemberRole.Marked))
         selected = bool(state & QStyle.StateFlag.State_Selected)
@@ -176,7 +176,7 @@ class CardDelegate(QStyledItemDelegate):
         box.palette = QApplication.palette(self.view)
         style = self.view.style()
         style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, box, painter, self.view)
-        font: QFont = option.font  # type: ignore[attr-defined]
+        font: QFont = option.font
         palette = QApplication.palette(self.view)
         label_rect = rect.adjusted(26, 0, 0, 0)
         painter.save()
@@ -198,7 +198,7 @@ class CardDelegate(QStyledItemDelegate):
 
     def _paint_facts(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
                      card: QRect, top: int) -> None:
-        font: QFont = option.font  # type: ignore[attr-defined]
+        font: QFont = option.font
         palette = QApplication.palette(self.view)
         marks = set(index.data(MemberRole.Highlights) or ())
         width = card.width() - 2 * PAD
@@ -262,7 +262,7 @@ class CardDelegate(QStyledItemDelegate):
         if event.type() in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick) \
                 and isinstance(event, QMouseEvent) \
                 and event.button() == Qt.MouseButton.LeftButton:
-            rect: QRect = option.rect  # type: ignore[attr-defined]
+            rect: QRect = option.rect
             if self.check_rect(rect).contains(event.position().toPoint()):
                 if event.type() == QEvent.Type.MouseButtonRelease and \
                         index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
@@ -288,10 +288,10 @@ class GroupDelegate(QStyledItemDelegate):
         style = self.view.style()
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
                             self.view)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        font: QFont = option.font  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        font: QFont = option.font
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
                                     else QPalette.ColorRole.Text)
         muted = text_colour if selected else palette.color(QPalette.ColorRole.PlaceholderText)
