@@ -81,7 +81,7 @@ def _pebble(tasks: list[int], workers: int) -> tuple[float, dict[int, str]]:
         for index, future in enumerate(futures):
             try:
                 results[index] = future.result()
-            except Exception as exc:  # ProcessExpired, TimeoutError: one task fails
+            except Exception as exc:  # noqa: BLE001  ProcessExpired, TimeoutError: one task fails
                 results[index] = f"failed: {type(exc).__name__}: {exc}"
     return time.perf_counter() - started, results
 

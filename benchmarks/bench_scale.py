@@ -45,6 +45,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 print = functools.partial(print, flush=True)  # noqa: A001 - progress lines as they come
@@ -54,6 +55,9 @@ import bench_grouping  # noqa: E402
 import library  # noqa: E402
 import variants  # noqa: E402
 from PIL import Image  # noqa: E402
+
+if TYPE_CHECKING:
+    from dupeviewer.core.cancel import ProgressEvent
 
 GIB = 2**30
 FLAT = 6.0
@@ -123,7 +127,6 @@ class WorkerSampler(threading.Thread):
 def child_scan(photos: str, cache: str, out: str, workers: int | None) -> dict[str, object]:
     """One scan through the engine's public entry point, output rendered as the CLI does."""
     from dupeviewer import report
-    from dupeviewer.core.cancel import ProgressEvent
     from dupeviewer.core.model import Options
     from dupeviewer.core.scan import scan
 
@@ -358,7 +361,8 @@ def print_scan(label: str, r: dict[str, object], floor: float | None) -> None:
 
 def print_accuracy(acc: dict[str, object]) -> None:
     planted, found = acc["planted"], acc["found"]
-    assert isinstance(planted, dict) and isinstance(found, dict)
+    assert isinstance(planted, dict)
+    assert isinstance(found, dict)
     must = [k for k in ("exact", "pixels", "near") if planted.get(k)]
     total_p = sum(planted[k] for k in must)
     total_f = sum(found[k] for k in must)

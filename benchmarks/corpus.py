@@ -35,11 +35,14 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import variants as V
 from PIL import Image
-from realphotos import Design
+
+if TYPE_CHECKING:
+    from realphotos import Design
 
 log = logging.getLogger(__name__)
 

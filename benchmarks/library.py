@@ -43,7 +43,6 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -53,9 +52,14 @@ from PIL import Image, ImageEnhance
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from typing import TYPE_CHECKING
+
 import corpus  # noqa: E402
 import realphotos  # noqa: E402
 import variants as V  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 log = logging.getLogger("library")
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from corpus import Entry
+if TYPE_CHECKING:
+    from corpus import Entry
 
 Pair = tuple[str, str]
 

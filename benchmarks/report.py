@@ -5,12 +5,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hashes as H
 import metrics as M
 from corpus import POSITIVE_KINDS, ROTATION_KINDS, Entry
-from engine import Run
+
+if TYPE_CHECKING:
+    from engine import Run
 
 
 @dataclass

@@ -39,9 +39,13 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+
+if TYPE_CHECKING:
+    from dupeviewer.core.cancel import ProgressEvent
 
 REEXEC = "DUPEVIEWER_SOAK_NO_DAC"
 FAULT_REASONS = {
@@ -262,7 +266,6 @@ def main() -> int:
     os.environ["XDG_DATA_HOME"] = str(home / ".local" / "share")
     os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
     from dupeviewer.core import Options, scan
-    from dupeviewer.core.cancel import ProgressEvent
     from dupeviewer.core.journal import Journal
     from dupeviewer.core.policy import Selection
     from dupeviewer.core.trash import plan, trash
@@ -343,7 +346,7 @@ def main() -> int:
             if in_trash or len(again.images) != len(result.images) - len(report.trashed):
                 failures.append(f"rescan saw {len(again.images)} images "
                                 f"({len(in_trash)} in the trash)")
-    except Exception as exc:  # a crash is a result too: report it, then fail
+    except Exception as exc:  # noqa: BLE001  a crash is a result too: report it, then fail
         import traceback
 
         traceback.print_exc()

@@ -8,10 +8,13 @@ pixels: JPEG EXIF is replaced at the byte level, without re-encoding.
 from __future__ import annotations
 
 import struct
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps, PngImagePlugin
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 JPEG_Q = 92
 WEBP_Q = 90

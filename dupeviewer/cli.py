@@ -6,14 +6,16 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dupeviewer import __version__
 from dupeviewer.core.cancel import CancelToken, ProgressEvent
 from dupeviewer.core.model import DEFAULT_THRESHOLD, Options
 from dupeviewer.logs import setup_logging
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 

@@ -17,13 +17,16 @@ import os
 import shutil
 import struct
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageEnhance
+from PIL import ExifTags, Image, ImageDraw, ImageEnhance
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +59,12 @@ CATEGORY_COUNTS: dict[str, int] = {
 }
 FOLDERS: tuple[str, ...] = ("Camera", "Backup", "Edited", "Phone")
 
-_EXIF_IFD = 0x8769
-_TAG_MAKE = 0x010F
-_TAG_MODEL = 0x0110
-_TAG_ORIENTATION = 0x0112
-_TAG_DATETIME = 0x0132
-_TAG_DATETIME_ORIGINAL = 0x9003
+_EXIF_IFD = ExifTags.IFD.Exif
+_TAG_MAKE = ExifTags.Base.Make
+_TAG_MODEL = ExifTags.Base.Model
+_TAG_ORIENTATION = ExifTags.Base.Orientation
+_TAG_DATETIME = ExifTags.Base.DateTime
+_TAG_DATETIME_ORIGINAL = ExifTags.Base.DateTimeOriginal
 _EXIF_DATE_FORMAT = "%Y:%m:%d %H:%M:%S"
 _EPOCH = datetime(2024, 5, 4, 9, 30, 0)
 _CAMERA = ("Dupe Optics", "DV-1 Mark II")

@@ -7,10 +7,12 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dupeviewer.core.model import Group, ScanResult
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from dupeviewer.core.model import Group, ScanResult
 
 JSON_VERSION = 1
 
@@ -48,7 +50,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "groups": [_group(g) for g in result.groups],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        "skipped": [{"path": s.path, "reason": s.reason, "cause": s.cause}
+                    for s in result.skipped],
         "stats": {
             "files": stats.files,
             "images": stats.images,

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from PIL import Image
 
 from tests.helpers.pictures import photo_like
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from PIL import Image
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

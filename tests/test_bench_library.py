@@ -63,7 +63,8 @@ def _pixels(path: Path) -> np.ndarray:
 def test_copies_are_what_the_truth_says(tmp_path: Path) -> None:
     root, truth = _build(tmp_path, 300, dense=False)
     files = {f["path"]: f for f in truth["files"]}  # type: ignore[attr-defined]
-    assert len(files) == 300 and all((root / p).is_file() for p in files)
+    assert len(files) == 300
+    assert all((root / p).is_file() for p in files)
     seen = set()
     for original, copies in truth["duplicates"].items():  # type: ignore[attr-defined]
         for copy in copies:

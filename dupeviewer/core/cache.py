@@ -8,19 +8,22 @@ import logging
 import os
 import sqlite3
 import struct
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, cast, get_args
 
 import platformdirs
 
 from dupeviewer.core import cachefile, cacherow
 from dupeviewer.core.cachefile import NotOurCache
-from dupeviewer.core.model import FileStat, ImageInfo, Skipped
+from dupeviewer.core.model import Cause, FileStat, ImageInfo, Skipped
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Bump whenever fingerprints change meaning or the record layout changes; an older cache is
 then rebuilt. 8 and 9: the ``info`` column holds a packed record (:mod:`cacherow`), no
 longer JSON (9: its numbers in one struct, texts NUL-separated)."""
@@ -30,6 +33,17 @@ _LOOKUP_CHUNK = 900
 reads its rows a chunk at a time, not one query per file (1.9 s against 0.9 s of CPU for
 100,000 rows here, most of the rest being SQLite building the rows)."""
 Row = tuple[bytes, int, int, int, int, bytes | None, str | None, str | None, str | None]
+
+
+def _skipped(path: str, stored: str) -> Skipped:
+    """A cached skip, stored as ``cause:reason``."""
+    cause, _, reason = stored.partition(":")
+    if cause not in CAUSES or not reason:
+        raise ValueError(f"malformed skip record {stored!r}")
+    return Skipped(path, reason, cast("Cause", cause))
+
+
+CAUSES = frozenset(get_args(Cause))
 
 
 def default_cache_path() -> Path:
@@ -134,7 +148,7 @@ class Cache:
                         or dev != file.dev or ino != file.ino):
                     continue
                 if skipped is not None:
-                    found[file.path] = Skipped(file.path, skipped)
+                    found[file.path] = _skipped(file.path, skipped)
                 elif record is not None:
                     found[file.path] = unpack(file, record, byte, pixel)
         except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error) as exc:
@@ -170,7 +184,7 @@ class Cache:
         for file, result in files:
             key = (os.fsencode(file.path), file.size, file.mtime_ns, file.dev, file.ino)
             if isinstance(result, Skipped):
-                rows.append(key + (None, result.reason, None, None))
+                rows.append(key + (None, f"{result.cause}:{result.reason}", None, None))
                 continue
             try:
                 record = cacherow.pack(result)

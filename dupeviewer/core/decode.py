@@ -6,10 +6,13 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import Cause
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +21,7 @@ try:  # HEIC/HEIF (iPhone photos), and AVIF where the plugin provides it
 
     pillow_heif.register_heif_opener()
     HEIF = True
-except Exception as exc:  # pragma: no cover - depends on the platform's wheels
+except Exception as exc:  # noqa: BLE001  # pragma: no cover - depends on the wheels
     log.warning("HEIC support unavailable: %s", exc)
     HEIF = False
 
@@ -62,6 +65,10 @@ _IJG_LUMA = np.array([
 class DecodeError(Exception):
     """A file that cannot be used as an image; the message is the user-facing reason."""
 
+    def __init__(self, message: str, cause: Cause) -> None:
+        super().__init__(message)
+        self.cause: Cause = cause
+
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
@@ -84,11 +91,12 @@ def open_image(path: str | BinaryIO) -> Image.Image:
         try:
             return Image.open(path, formats=FORMATS)
         except Image.DecompressionBombError as exc:
-            raise DecodeError(f"too many pixels (decompression bomb): {exc}") from exc
+            raise DecodeError(f"too many pixels (decompression bomb): {exc}", "too_big") from exc
         except Image.DecompressionBombWarning as exc:
-            raise DecodeError(f"too many pixels (decompression bomb): {exc}") from exc
+            raise DecodeError(f"too many pixels (decompression bomb): {exc}", "too_big") from exc
         except UnidentifiedImageError as exc:
-            raise DecodeError("not a supported image (unrecognised or corrupt data)") from exc
+            raise DecodeError("not a supported image (unrecognised or corrupt data)",
+                              "unsupported") from exc
 
 
 def _clean_text(value: object) -> str | None:
@@ -131,13 +139,14 @@ def read_metadata(image: Image.Image) -> Metadata:
             image.load()
     try:
         exif = image.getexif()
-        value = exif.get(0x0112, 1)
+        value = exif.get(ExifTags.Base.Orientation, 1)
         orientation = value if isinstance(value, int) and 1 <= value <= 8 else 1
-        sub = exif.get_ifd(0x8769)
-        taken = _taken(sub.get(0x9003)) or _taken(exif.get(0x0132))
-        camera = _clean_text(exif.get(0x0110))
-        gps = bool(exif.get_ifd(0x8825))
-    except Exception as exc:  # malformed EXIF must never cost the picture
+        sub = exif.get_ifd(ExifTags.IFD.Exif)
+        taken = _taken(sub.get(ExifTags.Base.DateTimeOriginal)) or _taken(
+            exif.get(ExifTags.Base.DateTime))
+        camera = _clean_text(exif.get(ExifTags.Base.Model))
+        gps = bool(exif.get_ifd(ExifTags.IFD.GPSInfo))
+    except Exception as exc:  # noqa: BLE001  malformed EXIF must never cost the picture
         log.debug("ignoring malformed EXIF: %s", exc)
     width, height = image.size
     if orientation in (5, 6, 7, 8):
@@ -176,9 +185,7 @@ def normalise(image: Image.Image, orientation: int) -> Image.Image:
     mode = image.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         image = _to_8bit(image)
-    elif mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    elif mode in ("LA", "La", "PA", "RGBa"):
+    elif mode == "P" and "transparency" in image.info or mode in ("LA", "La", "PA", "RGBa"):
         image = image.convert("RGBA")
     if image.mode == "RGBA":
         background = Image.new("RGBA", image.size, BACKGROUND + (255,))

@@ -7,11 +7,14 @@ import fnmatch
 import logging
 import os
 import stat
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
-from dupeviewer.core.model import FileStat, Skipped
+from dupeviewer.core.model import Cause, FileStat, Skipped
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,11 @@ def reason_for(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def cause_of(exc: OSError) -> Cause:
+    """A file that vanished, or one the system would not let us read."""
+    return "vanished" if isinstance(exc, FileNotFoundError) else "unreadable"
+
+
 def trash_dirs() -> set[str]:
     """Known trash folders of this user, never scanned even when named unusually."""
     data_home = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
@@ -81,7 +89,7 @@ def resolve_roots(roots: Iterable[str | os.PathLike[str]]) -> tuple[list[str], l
     for root in roots:
         path = os.path.realpath(os.fspath(root))
         if not os.path.isdir(path):
-            problems.append(Skipped(os.fspath(root), "not a folder"))
+            problems.append(Skipped(os.fspath(root), "not a folder", "not_a_folder"))
             continue
         resolved.append(path)
     resolved = sorted(set(resolved))
@@ -113,8 +121,8 @@ class _Walker:
         self.symlinks: list[tuple[str, tuple[int, int]]] = []
         self.trash = trash_identities()
 
-    def skip(self, path: str, reason: str) -> None:
-        self.result.skipped.append(Skipped(path, reason))
+    def skip(self, path: str, reason: str, cause: Cause = "unreadable") -> None:
+        self.result.skipped.append(Skipped(path, reason, cause))
 
     def walk(self, root: str) -> None:
         """Depth first with an explicit stack (no recursion limit), one stat per folder.
@@ -167,13 +175,13 @@ class _Walker:
                 return "skip"
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
-            self.skip(path, reason_for(exc))
+            self.skip(path, reason_for(exc), cause_of(exc))
             return "error"
         if not stat.S_ISREG(st.st_mode):
-            self.skip(path, "not a regular file")
+            self.skip(path, "not a regular file", "unsupported")
             return "error"
         if ext in RAW_EXTENSIONS:
-            self.skip(path, "RAW not supported")
+            self.skip(path, "RAW not supported", "unsupported")
             return "error"
         if st.st_size < self.min_size:
             return "small"
@@ -195,7 +203,7 @@ class _Walker:
             reason = reason_for(exc)
             if isinstance(exc, FileNotFoundError):
                 reason = "broken symbolic link"
-            self.skip(entry.path, reason)
+            self.skip(entry.path, reason, cause_of(exc))
             return
         if stat.S_ISREG(st.st_mode):
             self.symlinks.append((entry.path, (st.st_dev, st.st_ino)))
@@ -206,7 +214,8 @@ class _Walker:
             if identity in self.seen_files:
                 self.result.links.setdefault(identity, []).append(path)
             else:
-                self.skip(path, "symbolic link to a file outside the scanned folders; not a copy")
+                self.skip(path, "symbolic link to a file outside the scanned folders; not a copy",
+                          "unsupported")
 
 
 def discover(

@@ -11,17 +11,21 @@ import io
 import logging
 import os
 import warnings
-from collections.abc import Callable
-from typing import BinaryIO, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import numpy as np
 import scipy.fftpack
 from PIL import Image
 
-from dupeviewer.core.cancel import CancelToken
 from dupeviewer.core.decode import DecodeError, normalise, open_image, read_metadata
-from dupeviewer.core.discover import reason_for
+from dupeviewer.core.discover import cause_of, reason_for
 from dupeviewer.core.model import FileStat, ImageInfo, Skipped
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dupeviewer.core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -167,19 +171,25 @@ def dhashes(gray: Image.Image) -> list[int]:
     return _bits(stacked[:, :, 1:] > stacked[:, :, :-1])
 
 
-def hashes(rgb: Image.Image) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class Hashes:
+    """What one picture's pixels give for grouping (the fields of :class:`ImageInfo`)."""
+
+    phash: int
+    dhash: int
+    rot_phash: tuple[int, ...]
+    rot_dhash: tuple[int, ...]
+    colour: bytes
+    low_detail: bool
+
+
+def hashes(rgb: Image.Image) -> Hashes:
     """Perceptual hashes of the upright picture and of its 7 rotations/mirrors."""
     gray = _working_grey(rgb)
     phash, *rot_p = phashes(gray)
     dhash, *rot_d = dhashes(gray)
-    return {
-        "phash": phash,
-        "dhash": dhash,
-        "rot_phash": tuple(rot_p),
-        "rot_dhash": tuple(rot_d),
-        "colour": colour_signature(rgb),
-        "low_detail": is_low_detail(gray),
-    }
+    return Hashes(phash, dhash, tuple(rot_p), tuple(rot_d), colour_signature(rgb),
+                  is_low_detail(gray))
 
 
 def _read_whole(path: str) -> bytes | None:
@@ -203,25 +213,27 @@ def fingerprint(file: FileStat) -> ImageInfo | Skipped:
         values = hashes(rgb)
         digest = _rgb_digest(rgb)
     except DecodeError as exc:
-        return Skipped(file.path, str(exc))
+        return Skipped(file.path, str(exc), exc.cause)
     except (OSError, EOFError) as exc:
-        text = str(exc)
-        if (isinstance(exc, EOFError) or "truncated" in text.lower() or "image file is" in text
-                or "cannot load this image" in text):  # header, but no picture data
-            return Skipped(file.path, f"damaged or truncated image ({text})")
-        return Skipped(file.path, reason_for(exc) if exc.errno else f"cannot decode: {text}")
+        if isinstance(exc, OSError) and exc.errno:  # the disk or the file system said no
+            return Skipped(file.path, reason_for(exc), cause_of(exc))
+        # Pillow's decoders raise errno-less OSError (and EOFError) on data that stops or
+        # breaks after a valid header: the file is damaged, whatever the wording
+        return Skipped(file.path, f"damaged or truncated image ({exc})", "damaged")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return Skipped(file.path, f"too many pixels (decompression bomb): {exc}")
+        return Skipped(file.path, f"too many pixels (decompression bomb): {exc}", "too_big")
     except MemoryError:
-        return Skipped(file.path, "not enough memory to decode")
-    except Exception as exc:  # any decoder bug on a hostile file costs one file only
-        return Skipped(file.path, f"cannot decode: {type(exc).__name__}: {exc}")
+        return Skipped(file.path, "not enough memory to decode", "too_big")
+    except Exception as exc:  # noqa: BLE001  a decoder bug on a hostile file costs one file
+        return Skipped(file.path, f"cannot decode: {type(exc).__name__}: {exc}", "damaged")
     full = rgb.size == (meta.width, meta.height)
     return ImageInfo(
         path=file.path, size=file.size, mtime_ns=file.mtime_ns, dev=file.dev, ino=file.ino,
         width=meta.width, height=meta.height, format=meta.format, taken=meta.taken,
         camera=meta.camera, orientation=meta.orientation, gps=meta.gps, quality=meta.quality,
-        animated=meta.animated, **values,  # type: ignore[arg-type]
+        animated=meta.animated, phash=values.phash, dhash=values.dhash,
+        rot_phash=values.rot_phash, rot_dhash=values.rot_dhash, colour=values.colour,
+        low_detail=values.low_detail,
         byte_digest=_bytes_digest(data, file.size),
         pixel_digest=digest if full else None,
         draft_digest=None if full else digest,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +19,9 @@ from dupeviewer.core.similarity import (
     hash_arrays,
     near_edge_set,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
@@ -123,7 +126,7 @@ def hash_distance(a: ImageInfo, b: ImageInfo, rotations: bool) -> int:
     return min((a.phash ^ h).bit_count() for h in candidates)
 
 
-def relation(info: ImageInfo, other: ImageInfo) -> str:
+def relation(info: ImageInfo, other: ImageInfo) -> Kind:
     """How ``info`` relates to ``other``: "exact" (same bytes), "pixels" (same decoded
     pixels) or "near"."""
     if info.byte_digest is not None and info.byte_digest == other.byte_digest:

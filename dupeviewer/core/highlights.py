@@ -6,8 +6,12 @@ front end share it.
 
 from __future__ import annotations
 
-from dupeviewer.core.model import Group
+from typing import TYPE_CHECKING
+
 from dupeviewer.core.policy import history
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import Group
 
 
 def highlights(group: Group) -> list[set[str]]:

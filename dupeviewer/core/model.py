@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Kind = Literal["exact", "pixels", "near"]
 KINDS: tuple[Kind, ...] = ("exact", "pixels", "near")
+Match = Literal["keeper", "exact", "pixels", "near"]
+"""How a copy relates to its group's keeper (the keeper itself is "keeper")."""
 
 DEFAULT_THRESHOLD = 14
 """Default Hamming distance (of 64-bit pHashes) for near duplicates; see README "Accuracy"."""
+
+
+Cause = Literal["unreadable", "vanished", "unsupported", "damaged", "too_big", "transient",
+                "not_a_folder", "other"]
+"""Why a file was skipped, for code (``reason`` is for people): ``transient`` failures (a
+crashed or timed-out decoder) are retried on the next scan; the others are cached."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +29,7 @@ class Skipped:
 
     path: str
     reason: str
+    cause: Cause = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +103,7 @@ class Member:
     info: ImageInfo
     distance: int = 0
     """Perceptual (pHash) distance to the keeper; 0 for the keeper and identical copies."""
-    match: str = "keeper"
+    match: Match = "keeper"
     """How this copy relates to the keeper: "keeper", "exact" (same bytes),
     "pixels" (same decoded pixels) or "near" (similar picture)."""
     reference: bool = False

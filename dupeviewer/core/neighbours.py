@@ -21,13 +21,16 @@ and logged. Each pair comes once: a table drops pairs an earlier table finds.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import combinations
 from math import comb, inf
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -331,8 +334,9 @@ def pairs_within(queries: np.ndarray, keys: np.ndarray, threshold: int,
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    return tuple(np.concatenate([p[i] for p in parts]).astype(np.int64)  # type: ignore[return-value]
-                 for i in range(3))
+    queries_at, keys_at, distances = (np.concatenate([p[i] for p in parts]).astype(np.int64)
+                                      for i in range(3))
+    return queries_at, keys_at, distances
 
 
 def pairs_all(hashes: np.ndarray, threshold: int,

@@ -7,11 +7,13 @@ Reference-folder copies count as kept and can never be marked.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from dupeviewer.core.model import Group, ImageInfo
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Sequence
+
+    from dupeviewer.core.model import Group, ImageInfo
 
 RULES = ("resolution", "size", "oldest", "newest", "quality", "folder")
 

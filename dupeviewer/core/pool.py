@@ -22,11 +22,13 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from dupeviewer.core.cancel import CancelToken
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from dupeviewer.core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ def _worker_main(conn: mpc.Connection, func: Callable[[Any], Any]) -> None:
         index, task = message
         try:
             result = func(task)
-        except BaseException as exc:  # report, never die on a task's exception
+        except BaseException as exc:  # noqa: BLE001  report, never die on a task's exception
             result = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
         conn.send((index, result))
 
@@ -207,6 +209,6 @@ def run_in_process(tasks: Sequence[T], func: Callable[[T], R],
         cancel.raise_if_cancelled()
         try:
             result = func(task)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001  as in a worker: the task's failure only
             result = on_failure(task, f"{type(exc).__name__}: {exc}")
         on_result(index, result)

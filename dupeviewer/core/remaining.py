@@ -8,12 +8,16 @@ changes to its models.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.grouping import make_group
-from dupeviewer.core.model import Group, Options, ScanResult
-from dupeviewer.core.policy import Selection
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
+    from dupeviewer.core.model import Group, Options, ScanResult
+    from dupeviewer.core.policy import Selection
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from dupeviewer.core.cache import Cache, default_cache_path
 from dupeviewer.core.cancel import (
@@ -30,13 +28,24 @@ from dupeviewer.core.fingerprint import (
     sample_digest,
 )
 from dupeviewer.core.grouping import build_groups, byte_candidates, pixel_candidates
-from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult, Skipped, Stats
+from dupeviewer.core.model import (
+    Cause,
+    FileStat,
+    ImageInfo,
+    Options,
+    ScanResult,
+    Skipped,
+    Stats,
+)
 from dupeviewer.core.pool import WorkerPool, default_workers, run_in_process
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Sequence
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
-TRANSIENT = ("decoding took longer", "the decoder crashed")
 READERS = 4  # threads reading files for byte digests
 STORE_ROWS = 5000
 STORE_SECONDS = 2.0
@@ -49,18 +58,20 @@ class ScanError(Exception):
 
 
 def _skip_failure(file: FileStat, reason: str) -> Skipped:
-    return Skipped(file.path, reason)
+    """The worker crashed or timed out on this file: worth another try next scan."""
+    return Skipped(file.path, reason, "transient")
 
 
 def _pixel_task(path: str) -> str | Skipped:
     try:
         return pixel_digest(path)
-    except Exception as exc:
-        return Skipped(path, f"cannot decode in full: {reason_for(exc)}")
+    except Exception as exc:  # noqa: BLE001  a decoder bug costs this file only
+        return Skipped(path, f"cannot decode in full: {reason_for(exc)}",
+                       "unreadable" if isinstance(exc, OSError) and exc.errno else "damaged")
 
 
 def _pixel_failure(path: str, reason: str) -> Skipped:
-    return Skipped(path, reason)
+    return Skipped(path, reason, "transient")
 
 
 def _size_buckets(images: list[ImageInfo]) -> list[list[ImageInfo]]:
@@ -147,7 +158,7 @@ class _Scan:
             done += 1
             file = todo[index]
             self._accept(file, result, links)
-            if not (isinstance(result, Skipped) and result.reason.startswith(TRANSIENT)):
+            if not (isinstance(result, Skipped) and result.cause == "transient"):
                 fresh.append((file, result))
             if len(fresh) >= STORE_ROWS or time.monotonic() - stored >= STORE_SECONDS:
                 self.cache.store(fresh)
@@ -192,7 +203,7 @@ class _Scan:
 
         def on_sample(info: ImageInfo, value: str | OSError) -> None:
             if isinstance(value, OSError):
-                self._drop(info, f"cannot read: {reason_for(value)}")
+                self._drop(info, f"cannot read: {reason_for(value)}", "unreadable")
             else:
                 samples[info.path] = value
 
@@ -229,7 +240,7 @@ class _Scan:
         def on_digest(info: ImageInfo, value: str | OSError) -> None:
             nonlocal done
             if isinstance(value, OSError):
-                self._drop(info, f"cannot read: {reason_for(value)}")
+                self._drop(info, f"cannot read: {reason_for(value)}", "unreadable")
             else:
                 self.images[info.path] = replace(info, byte_digest=value)
             with lock:
@@ -255,7 +266,7 @@ class _Scan:
             done += 1
             info = todo[index]
             if isinstance(result, Skipped):
-                self._drop(info, result.reason)
+                self._drop(info, result.reason, result.cause)
             else:
                 self.images[info.path] = replace(info, pixel_digest=result)
             self.progress(ProgressEvent("confirm", done, len(todo), info.path))
@@ -285,9 +296,9 @@ class _Scan:
                 given.add(path)
         return given
 
-    def _drop(self, info: ImageInfo, reason: str) -> None:
+    def _drop(self, info: ImageInfo, reason: str, cause: Cause) -> None:
         self.images.pop(info.path, None)
-        self.skipped.append(Skipped(info.path, reason))
+        self.skipped.append(Skipped(info.path, reason, cause))
 
     def result(self, seconds: float, cancelled: bool) -> ScanResult:
         images = sorted(self.images.values(), key=lambda i: i.path)

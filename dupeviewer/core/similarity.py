@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dupeviewer.core.model import ImageInfo
 from dupeviewer.core.neighbours import Plan, candidate_chunks, choose_plan
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import ImageInfo
 
 DHASH_SLACK, DHASH_CAP = 2, 18
 """A near match needs dHash distance <= min(DHASH_SLACK * threshold + 4, DHASH_CAP)."""

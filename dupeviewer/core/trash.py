@@ -11,17 +11,21 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
 from dupeviewer.core.grouping import relation
 from dupeviewer.core.journal import Journal, JournalError, default_journal_path
-from dupeviewer.core.model import Group, ImageInfo
 from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.undo import UndoReport, undo_last
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from dupeviewer.core.model import Group, ImageInfo, Match
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ class Request:
 
     victim: ImageInfo
     survivor: ImageInfo
-    match: str  # "exact" | "pixels" | "near"
+    match: Match
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +149,7 @@ def verify(request: Request) -> str | None:
             if pixel_digest(survivor.path) != expected:  # rewritten in place, mtime restored
                 return (f"not trashed: the kept copy {survivor.path!r} no longer has the "
                         "pixels it had at the scan")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  any doubt keeps the file where it is
         return f"not trashed: could not re-check it ({reason_for(exc)})"
     return None
 
@@ -188,7 +192,7 @@ def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
     error: BaseException | None = None
     try:
         send(path)
-    except Exception as exc:  # every failure of the trash is reported, per file
+    except Exception as exc:  # noqa: BLE001  every failure of the trash is reported, per file
         error = exc
     if os.path.lexists(path):
         if error is None:

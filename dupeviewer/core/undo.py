@@ -15,12 +15,15 @@ import os
 import stat
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, digest_like
 from dupeviewer.core.journal import Contents, Entry, Journal, JournalError, default_journal_path
 from dupeviewer.core.trashdir import came_from, info_for, root_of, same_place, trash_candidates
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 log = logging.getLogger(__name__)
 

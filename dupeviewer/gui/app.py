@@ -10,9 +10,7 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import PySide6
@@ -24,6 +22,9 @@ from dupeviewer import __version__
 from dupeviewer.gui.settings import APPLICATION, ORGANIZATION, ORGANIZATION_DOMAIN
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from types import TracebackType
+
     from dupeviewer.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
 from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs.export import Exporter
@@ -43,6 +41,9 @@ from dupeviewer.gui.widgets.status import StatusBar
 from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dupeviewer.core.model import Options, ScanResult
     from dupeviewer.core.trash import TrashReport
 
 log = logging.getLogger(__name__)

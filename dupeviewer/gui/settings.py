@@ -6,12 +6,14 @@ import logging
 import os
 import stat
 import sys
-from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from dupeviewer.core.model import DEFAULT_THRESHOLD, Options
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

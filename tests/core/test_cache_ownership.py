@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +14,10 @@ from dupeviewer.core.model import Options
 from dupeviewer.core.scan import scan
 from tests.helpers.cli import run_cli
 from tests.helpers.pictures import photo_like
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 OLD_TABLE = ("CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER, "
@@ -161,7 +164,8 @@ def test_new_cache_carries_the_application_id_and_is_reused(photos: Path,
     assert cache.read_bytes()[68:72] == b"DupV"
     assert [p.name for p in cache.parent.iterdir()] == ["cache.sqlite3"]  # no temp left
     again = scan([photos], Options(cache_path=cache, workers=0))
-    assert again.stats.cache_hits == 2 and not again.warnings
+    assert again.stats.cache_hits == 2
+    assert not again.warnings
 
 
 def _old_cache(path: Path, version: int) -> None:
@@ -182,7 +186,8 @@ def test_cache_of_an_earlier_version_with_the_current_schema_is_adopted(
     db.commit()
     db.close()
     result = scan([photos], Options(cache_path=cache_file, workers=0))
-    assert result.stats.cache_hits == 2 and not result.warnings
+    assert result.stats.cache_hits == 2
+    assert not result.warnings
     assert _ids(cache_file) == (APPLICATION_ID, SCHEMA_VERSION)
 
 
@@ -206,7 +211,8 @@ def test_corrupt_cache_with_our_application_id_is_rebuilt(photos: Path,
     assert result.stats.images == 2
     assert any("rebuilt" in w for w in result.warnings)
     again = scan([photos], Options(cache_path=cache_file, workers=0))
-    assert again.stats.cache_hits == 2 and not again.warnings
+    assert again.stats.cache_hits == 2
+    assert not again.warnings
 
 
 def test_symlink_to_our_cache_is_followed_and_stays_a_link(photos: Path,
@@ -216,7 +222,8 @@ def test_symlink_to_our_cache_is_followed_and_stays_a_link(photos: Path,
     link = tmp_path / "link.sqlite3"
     link.symlink_to(real)
     result = scan([photos], Options(cache_path=link, workers=0))
-    assert result.stats.cache_hits == 2 and not result.warnings
+    assert result.stats.cache_hits == 2
+    assert not result.warnings
     assert link.is_symlink()
 
 
@@ -246,6 +253,7 @@ def test_cache_is_created_on_a_file_system_without_hard_links(
 
     monkeypatch.setattr(os, "link", no_link)
     first = scan([photos], Options(workers=0, cache_path=cache_file))
-    assert not first.warnings and _ids(cache_file) == (APPLICATION_ID, SCHEMA_VERSION)
+    assert not first.warnings
+    assert _ids(cache_file) == (APPLICATION_ID, SCHEMA_VERSION)
     assert scan([photos], Options(workers=0, cache_path=cache_file)).stats.cache_hits == 2
     assert [p.name for p in cache_file.parent.iterdir() if p.name.startswith(".")] == []

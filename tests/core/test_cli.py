@@ -9,13 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dupeviewer.cli import main
 from tests.helpers.cli import run_cli
 from tests.helpers.pictures import photo_like
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture
@@ -33,9 +36,11 @@ def test_json_document_follows_the_documented_schema(pair: Path, cache_file: Pat
     assert doc["version"] == 1
     assert set(doc["stats"]) >= {"files", "images", "groups", "reclaimable_bytes", "seconds",
                                  "cache_hits"}
-    assert doc["stats"]["files"] == 3 and doc["stats"]["groups"] == 1
+    assert doc["stats"]["files"] == 3
+    assert doc["stats"]["groups"] == 1
     (group,) = doc["groups"]
-    assert group["kind"] == "exact" and group["keep"] in {str(pair / "a.jpg"),
+    assert group["kind"] == "exact"
+    assert group["keep"] in {str(pair / "a.jpg"),
                                                           str(pair / "b.jpg")}
     assert group["reason"]
     for entry in group["files"]:
@@ -48,17 +53,21 @@ def test_json_document_follows_the_documented_schema(pair: Path, cache_file: Pat
 def test_missing_folder_and_bad_option_exit_2_with_one_line(tmp_path: Path) -> None:
     missing = run_cli("scan", str(tmp_path / "nope"))
     assert missing.returncode == 2
-    assert missing.stderr.strip().count("\n") == 0 and "not a folder" in missing.stderr
+    assert missing.stderr.strip().count("\n") == 0
+    assert "not a folder" in missing.stderr
     bad = run_cli("scan", str(tmp_path), "--threshold", "99")
-    assert bad.returncode == 2 and "threshold" in bad.stderr
+    assert bad.returncode == 2
+    assert "threshold" in bad.stderr
     assert run_cli("scan", str(tmp_path), "--frobnicate").returncode == 2
 
 
 def test_version_and_help() -> None:
     version = run_cli("--version")
-    assert version.returncode == 0 and version.stdout.startswith("dupeviewer ")
+    assert version.returncode == 0
+    assert version.stdout.startswith("dupeviewer ")
     helptext = run_cli("scan", "--help")
-    assert helptext.returncode == 0 and "--threshold" in helptext.stdout
+    assert helptext.returncode == 0
+    assert "--threshold" in helptext.stdout
     assert "examples:" in helptext.stdout
 
 
@@ -78,11 +87,13 @@ def test_csv_and_text_formats(pair: Path, cache_file: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(pair), "--format", "csv", "--cache", str(cache_file)]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert len(rows) == 2 and {r["keep"] for r in rows} == {"yes", "no"}
+    assert len(rows) == 2
+    assert {r["keep"] for r in rows} == {"yes", "no"}
     assert main(["scan", str(pair), "--cache", str(cache_file), "-o",
                  str(pair.parent / "out.txt")]) == 0
     text = (pair.parent / "out.txt").read_text()
-    assert "Group 1: 2 exact copies" in text and "from cache" in text
+    assert "Group 1: 2 exact copies" in text
+    assert "from cache" in text
 
 
 def test_scan_never_deletes_anything(pair: Path, cache_file: Path) -> None:
@@ -118,7 +129,8 @@ def test_exclude_min_size_and_reference(library: Path, cache_file: Path,
     assert group["keep"] == str(library / "Keep" / "a.jpg")
     assert group["reason"] == "in a reference folder"
     flags = {os.path.relpath(f["path"], library): f["reference"] for f in group["files"]}
-    assert flags[os.path.join("Keep", "a.jpg")] is True and flags["a.jpg"] is False
+    assert flags[os.path.join("Keep", "a.jpg")] is True
+    assert flags["a.jpg"] is False
 
 
 def test_window_without_a_display_says_so(tmp_path: Path) -> None:
@@ -127,7 +139,8 @@ def test_window_without_a_display_says_so(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "dupeviewer", str(tmp_path)], env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
-    assert "no display" in out.stderr and "dupeviewer scan" in out.stderr
+    assert "no display" in out.stderr
+    assert "dupeviewer scan" in out.stderr
 
 
 def test_terminal_progress_shows_bytes_read_of_big_files(

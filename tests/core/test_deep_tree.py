@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
 
 from dupeviewer.core.discover import discover, resolve_roots
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 DEPTH = 1500
 """Deeper than Python's recursion limit; with one-letter names the bottom stays under PATH_MAX."""

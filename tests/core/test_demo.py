@@ -7,13 +7,16 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import imagehash
 import pytest
 from PIL import Image, ImageOps
 
 from dupeviewer import demo
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXPECTED_COUNTS = {
     "original": 13,
@@ -128,7 +131,8 @@ def test_resized_copies_are_half_size(demo_lib: demo.DemoLibrary) -> None:
 def test_rotated_copies(demo_lib: demo.DemoLibrary) -> None:
     (turned,) = files_of(demo_lib, "rotated")
     (tagged,) = files_of(demo_lib, "orientation")
-    assert turned.source is not None and tagged.source is not None
+    assert turned.source is not None
+    assert tagged.source is not None
     source = upright(demo_lib.root / turned.source)
     assert upright(demo_lib.root / turned.path).size == (source.height, source.width)
 
@@ -170,7 +174,8 @@ def test_refuses_a_non_empty_destination(tmp_path: Path) -> None:
 
 def test_photo_like_is_deterministic_and_sized() -> None:
     first, second = demo.photo_like(7, (320, 240)), demo.photo_like(7, (320, 240))
-    assert first.mode == "RGB" and first.size == (320, 240)
+    assert first.mode == "RGB"
+    assert first.size == (320, 240)
     assert first.tobytes() == second.tobytes()
 
 

@@ -94,7 +94,8 @@ def test_match_kinds_explain_each_copy(default_scan: ScanResult) -> None:
     assert keep in {"original.jpg", "byte_copy.jpg", "other_exif.jpg", "converted.png"}
     assert "resolution" in group.reason or "largest" in group.reason
     by_name = {Path(m.path).name: m for m in group.members}
-    assert by_name["quarter.jpg"].match == "near" and by_name["quarter.jpg"].distance <= 10
+    assert by_name["quarter.jpg"].match == "near"
+    assert by_name["quarter.jpg"].distance <= 10
     # the PNG conversion holds the JPEG's decoded pixels: shown as the same picture
     assert {by_name["converted.png"].match, by_name["original.jpg"].match} <= {"keeper",
                                                                                "pixels"}
@@ -110,7 +111,8 @@ def test_unrelated_flat_and_two_tone_pictures_are_never_grouped(
         default_scan: ScanResult) -> None:
     grouped = {name for members in _groups(default_scan) for name in members}
     assert not {n for n in grouped if n.startswith(("unrelated", "flat", "twotone"))}
-    assert "rot90.jpg" not in grouped and "mirror.jpg" not in grouped
+    assert "rot90.jpg" not in grouped
+    assert "mirror.jpg" not in grouped
 
 
 def test_rotations_option_finds_rotated_and_mirrored(corpus: Path, tmp_path: Path) -> None:
@@ -166,7 +168,8 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(library: Path, cache_file: Path
     assert result.stats.images == 1
     assert any("rebuilt" in w for w in result.warnings)
     again = scan([library], Options(cache_path=cache_file, workers=0))
-    assert again.stats.cache_hits == 1 and not again.warnings
+    assert again.stats.cache_hits == 1
+    assert not again.warnings
 
 
 def test_exif_orientation_gives_upright_size_and_matches(library: Path,
@@ -189,7 +192,8 @@ def test_metadata_is_read(library: Path, cache_file: Path) -> None:
     assert info.taken == "2019-02-03T04:05:06"
     assert info.camera == "PhoneCam X"
     assert info.format == "JPEG"
-    assert info.quality is not None and 70 <= info.quality <= 80
+    assert info.quality is not None
+    assert 70 <= info.quality <= 80
 
 
 def test_threshold_zero_keeps_only_identical_hashes(corpus: Path, tmp_path: Path) -> None:

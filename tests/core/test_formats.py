@@ -55,7 +55,8 @@ def test_every_format_is_fingerprinted_and_grouped(library: Path, cache_file: Pa
     assert {Path(m.path).name for m in group.members} == set(made) | {"UPPER.JPG"}
     by_name = {Path(m.path).name: m for m in group.members}
     assert by_name["b.png"].match in ("keeper", "pixels")
-    assert infos["a.jpg"].taken == "2022-02-02T02:02:02" and infos["a.jpg"].camera == "Cam"
+    assert infos["a.jpg"].taken == "2022-02-02T02:02:02"
+    assert infos["a.jpg"].camera == "Cam"
 
 
 @pytest.mark.parametrize("quality", [50, 75, 95])
@@ -63,7 +64,8 @@ def test_jpeg_quality_estimate_tracks_the_encoder(library: Path, cache_file: Pat
                                                   quality: int) -> None:
     photo_like(60, SIZE).save(library / "q.jpg", quality=quality)
     info = scan([library], Options(cache_path=cache_file, workers=0)).images[0]
-    assert info.quality is not None and abs(info.quality - quality) <= 3
+    assert info.quality is not None
+    assert abs(info.quality - quality) <= 3
 
 
 def test_gps_flag(library: Path, cache_file: Path) -> None:
@@ -74,7 +76,8 @@ def test_gps_flag(library: Path, cache_file: Path) -> None:
     photo_like(62, SIZE).save(library / "nogps.jpg", exif=exif_with())
     infos = {Path(i.path).name: i for i in
              scan([library], Options(cache_path=cache_file, workers=0)).images}
-    assert infos["gps.jpg"].gps is True and infos["nogps.jpg"].gps is False
+    assert infos["gps.jpg"].gps is True
+    assert infos["nogps.jpg"].gps is False
 
 
 def test_tiff_orientation_is_applied_once(library: Path, cache_file: Path) -> None:

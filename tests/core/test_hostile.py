@@ -26,9 +26,8 @@ import tempfile
 import time
 import zlib
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from PIL import Image, ImageDraw, features
@@ -37,6 +36,9 @@ from dupeviewer.core import Options, ScanResult, Skipped, scan
 from dupeviewer.core.cancel import CancelToken
 from dupeviewer.core.pool import WorkerPool
 from tests.helpers.pictures import photo_like
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 NOBODY = 65534
 SMALL = (64, 48)
@@ -385,7 +387,8 @@ def _scan_as_unprivileged(root: str) -> dict[str, object]:
     # Root reads everything; scanning as root first also imports every lazily imported
     # module, which a 'nobody' child could not read if Python lives under /root.
     as_root = _scan_summary(root)
-    assert len(as_root["images"]) == 4 and not as_root["skipped"], as_root  # type: ignore
+    assert len(as_root["images"]) == 4, as_root  # type: ignore[arg-type]
+    assert not as_root["skipped"], as_root
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
     process = context.Process(target=_as_nobody, args=(root, child))
@@ -484,7 +487,8 @@ def test_crashing_and_hanging_workers_cost_one_task_each() -> None:
     assert sorted(results) == list(range(len(tasks)))
     for index, value in results.items():
         if index in bad:
-            assert isinstance(value, tuple) and value[0] == "failed", (index, value)
+            assert isinstance(value, tuple), (index, value)
+            assert value[0] == "failed", (index, value)
             assert re.search(bad[index][1], value[1]), (index, value)
         else:
             assert value == index * 10, (index, value)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import importlib
 import io
 from pathlib import Path
-from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PIL import Image
@@ -16,6 +15,9 @@ from dupeviewer.core.cancel import Cancelled, CancelToken, ProgressEvent
 from dupeviewer.core.fingerprint import byte_digest, same_bytes
 from dupeviewer.core.model import Options
 from dupeviewer.core.scan import scan
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 scan_module = importlib.import_module("dupeviewer.core.scan")  # the name is the function
 
@@ -149,7 +151,8 @@ def test_progress_reports_bytes_while_a_big_file_is_digested(
     assert len(during) > 100  # one report per 1 MiB chunk, not one per file
     assert all(e.current in (str(library / "a.jpg"), str(library / "b.jpg")) for e in during)
     done = [e.bytes_done for e in compare if e.bytes_done]
-    assert done == sorted(done) and done[-1] == 2 * SIZE
+    assert done == sorted(done)
+    assert done[-1] == 2 * SIZE
     assert (compare[-1].done, compare[-1].total) == (2, 2)
 
 

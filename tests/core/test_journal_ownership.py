@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +19,9 @@ from dupeviewer.core.trash import Request, plan, trash
 from dupeviewer.core.undo import pending, undo_last
 from tests.helpers.pictures import photo_like
 from tests.helpers.trash import use_temporary_trash
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def png(seed: int) -> bytes:
@@ -56,8 +59,10 @@ def test_a_foreign_file_is_refused_by_trash_and_undo(
         trash(requests, Journal(target))
     assert all(os.path.exists(r.victim.path) for r in requests), "trashed without a journal"
     undone = undo_last(target)
-    assert not undone.ok and undone.refused
-    assert "not a dupeviewer trash journal" in undone.message and str(target) in undone.message
+    assert not undone.ok
+    assert undone.refused
+    assert "not a dupeviewer trash journal" in undone.message
+    assert str(target) in undone.message
     assert pending(target) == 0
     assert target.read_bytes() == FOREIGN[kind]
 
@@ -93,7 +98,8 @@ def test_a_new_journal_starts_with_the_marker(tmp_path: Path,
     report = trash(requests_for(tmp_path / "photos"), Journal(journal))
     assert len(report.trashed) == 1
     lines = journal.read_text().splitlines()
-    assert lines[0] == '{"dupeviewer-journal": 1}' and HEADER == lines[0] + "\n"
+    assert lines[0] == '{"dupeviewer-journal": 1}'
+    assert lines[0] + "\n" == HEADER
     assert [json.loads(line)["event"] for line in lines[1:]] == ["intent", "done"]
 
 
@@ -111,6 +117,7 @@ def test_an_earlier_versions_journal_is_read_undone_and_marked(
     undone = undo_last(journal)
     assert undone.restored == [report.trashed[0].path], undone.failed
     text = journal.read_text()
-    assert text.startswith(HEADER) and text[len(HEADER):].startswith(old)
+    assert text.startswith(HEADER)
+    assert text[len(HEADER):].startswith(old)
     assert json.loads(text.splitlines()[-1])["event"] == "restored"
     assert undo_last(journal).message == "Nothing to undo."

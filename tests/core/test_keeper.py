@@ -141,7 +141,8 @@ def test_near_quality_ranks_before_history_and_the_class_counts() -> None:
     assert reason == "best quality (JPEG quality 95)"
     lossless = _info("master.tif", format="TIFF", pixel_digest="c", mtime_ns=9)
     index, reason = choose_keeper([camera, resave, lossless])
-    assert index == 2 and reason == "best quality (lossless)"
+    assert index == 2
+    assert reason == "best quality (lossless)"
 
 
 def test_exact_copies_keep_the_oldest_file_then_the_shortest_path() -> None:

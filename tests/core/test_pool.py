@@ -5,12 +5,15 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.cancel import CancelToken
 from dupeviewer.core.pool import WorkerPool
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
 
 MODULE = '''
 import os

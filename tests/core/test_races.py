@@ -11,9 +11,9 @@ import hashlib
 import io
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, PngImagePlugin
@@ -23,6 +23,9 @@ from dupeviewer.core.journal import Journal
 from dupeviewer.core.trash import Request, plan, trash
 from tests.helpers.pictures import photo_like
 from tests.helpers.trash import use_temporary_trash
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def digest(path: str | Path) -> str:
@@ -230,7 +233,8 @@ def test_race_between_scan_and_trash(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert victim.reason.startswith("not trashed:"), victim.reason
     if target == "keeper":
         assert not bystander.ok, f"{race} on the keeper: bystander trashed anyway"
-        assert "kept copy" in victim.reason and "kept copy" in bystander.reason
+        assert "kept copy" in victim.reason
+        assert "kept copy" in bystander.reason
         assert snapshot(scene.folder) == before, "something moved though all was refused"
     else:  # the bystander's own check against the untouched keeper still passes
         assert bystander.ok, bystander
@@ -265,9 +269,12 @@ def test_keeper_vanishes_while_the_batch_runs(tmp_path: Path,
 
     report = trash(scene.requests, journal=Journal(tmp_path / "j.jsonl"),
                    send=send_then_lose_keeper)
-    assert len(calls) == 1 and len(report.trashed) == 1 and len(report.failed) == 1
+    assert len(calls) == 1
+    assert len(report.trashed) == 1
+    assert len(report.failed) == 1
     (left,) = report.failed
-    assert "kept copy" in left.reason and os.path.exists(left.path)
+    assert "kept copy" in left.reason
+    assert os.path.exists(left.path)
 
 
 def test_extra_hard_link_to_the_victim_is_not_a_change(tmp_path: Path,

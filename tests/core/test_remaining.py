@@ -32,7 +32,8 @@ def test_a_group_that_loses_a_copy_is_rebuilt_with_its_marks() -> None:
     marked = first.members[others[0]].path
     gone = first.members[others[1]].path
     dropped = drop_paths(selection, {gone}, Options())
-    assert dropped.changed == (0,) and dropped.emptied == ()
+    assert dropped.changed == (0,)
+    assert dropped.emptied == ()
     rebuilt = selection.groups[0]
     assert sorted(m.path for m in rebuilt.members) == sorted(
         m.path for m in first.members if m.path != gone)

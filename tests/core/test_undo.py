@@ -27,12 +27,14 @@ def test_pending_counts_then_undo_restores(tmp_path: Path, library: Path,
     result = scan([library], Options(use_cache=False, workers=0))
     requests = core_trash.plan(result.groups, Selection(result.groups).marked)
     report = core_trash.trash(requests, Journal(journal_path))
-    assert len(report.trashed) == 2 and pending(journal_path) == 2
+    assert len(report.trashed) == 2
+    assert pending(journal_path) == 2
     assert len(list((trash_dir / "info").glob("*.trashinfo"))) == 2
     victim = Path(report.trashed[0].path)
     victim.write_bytes(b"a new file now lives here")
     undone = undo_last(journal_path)
-    assert len(undone.restored) == 1 and len(undone.failed) == 1
+    assert len(undone.restored) == 1
+    assert len(undone.failed) == 1
     assert "not overwritten" in undone.failed[0][1]
     assert victim.read_bytes() == b"a new file now lives here"
     assert pending(journal_path) == 1  # the refused one can be retried later

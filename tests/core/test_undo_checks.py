@@ -38,7 +38,8 @@ def trashed(folder: Path, journal: Path, copies: int = 1) -> list[Path]:
     result = scan([folder], Options(workers=0, use_cache=False))
     report = trash(plan(result.groups, Selection(result.groups).marked), Journal(journal))
     victims = sorted(Path(o.path) for o in report.trashed)
-    assert len(victims) == copies and not any(v.exists() for v in victims)
+    assert len(victims) == copies
+    assert not any(v.exists() for v in victims)
     return victims
 
 
@@ -75,7 +76,9 @@ def test_an_unrelated_file_now_at_the_trashed_name_stays_in_the_trash(
     undone = undo_last(journal)
     assert undone.restored == []
     ((path, why),) = undone.failed
-    assert path == str(victim) and f"came from {other}" in why and "left in the trash" in why
+    assert path == str(victim)
+    assert f"came from {other}" in why
+    assert "left in the trash" in why
     assert not victim.exists()
     assert (trash_dir / "files" / victim.name).read_bytes() == b"an unrelated file with the " \
         b"same name"
@@ -92,8 +95,10 @@ def test_a_different_file_trashed_from_the_same_path_stays_in_the_trash(
     plat_other.send2trash(str(victim))
     undone = undo_last(journal)
     ((path, why),) = undone.failed
-    assert path == str(victim) and "size or bytes differ" in why
-    assert not victim.exists() and (trash_dir / "files" / victim.name).exists()
+    assert path == str(victim)
+    assert "size or bytes differ" in why
+    assert not victim.exists()
+    assert (trash_dir / "files" / victim.name).exists()
 
 
 def test_an_edited_journal_path_restores_nothing_elsewhere(
@@ -106,9 +111,11 @@ def test_an_edited_journal_path_restores_nothing_elsewhere(
                       line_of(journal, "done", victim): {"path": str(elsewhere)}})
     undone = undo_last(journal)
     ((path, why),) = undone.failed
-    assert path == str(elsewhere) and f"came from {victim}" in why
+    assert path == str(elsewhere)
+    assert f"came from {victim}" in why
     assert not (tmp_path / "elsewhere").exists(), "undo made folders for an edited path"
-    assert (trash_dir / "files" / victim.name).exists() and not victim.exists()
+    assert (trash_dir / "files" / victim.name).exists()
+    assert not victim.exists()
 
 
 def test_a_journalled_trash_place_outside_the_trash_is_not_followed(
@@ -159,7 +166,8 @@ def test_a_photo_under_xdg_data_home_is_journalled_and_restored(
     done = [e for e in Journal(journal).entries() if e.event == "done"]
     assert done[0].trashed_to == str(trash_dir / "files" / victim.name)
     undone = undo_last(journal)
-    assert undone.ok and undone.restored == [str(victim)]
+    assert undone.ok
+    assert undone.restored == [str(victim)]
     assert victim.read_bytes() == png(3)
 
 
@@ -204,7 +212,8 @@ def test_an_interrupted_batch_on_a_drive_is_restored_from_its_trash(
     journal.record("b1", "intent", str(original), len(png(4)), byte_digest(str(stored)))
     assert pending(journal.path) == 1
     undone = undo_last(journal.path)
-    assert undone.restored == [str(original)] and original.read_bytes() == png(4)
+    assert undone.restored == [str(original)]
+    assert original.read_bytes() == png(4)
     assert not (bin_ / "info" / "x.png.trashinfo").exists()
     assert undo_last(journal.path).message == "Nothing to undo."
 
@@ -222,5 +231,6 @@ def test_a_batch_journalled_by_an_earlier_release_is_still_restored(
     rewrite(journal, {line_of(journal, event, victim): {"digest": old}
                       for event in ("intent", "done")})
     undone = undo_last(journal)
-    assert undone.restored == [str(victim)] and undone.failed == []
+    assert undone.restored == [str(victim)]
+    assert undone.failed == []
     assert victim.read_bytes() == png(3)

@@ -8,12 +8,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-import pytest
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFileOpenEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QWidget
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
@@ -24,9 +23,14 @@ from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
-from tests.helpers.libraries import Library3
 from tests.helpers.synthetic import info
 from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
+
+if TYPE_CHECKING:
+    import pytest
+    from pytestqt.qtbot import QtBot
+
+    from tests.helpers.libraries import Library3
 
 
 def test_settings_live_under_the_organisation_and_app_name(qtbot: QtBot) -> None:
@@ -75,7 +79,8 @@ def test_about_lists_the_libraries_with_versions_and_licences(qtbot: QtBot,
                                                               window: MainWindow) -> None:
     window.commands.about.trigger()
     dialog = window.about_dialog
-    assert isinstance(dialog, AboutDialog) and dialog.isVisible()
+    assert isinstance(dialog, AboutDialog)
+    assert dialog.isVisible()
     items = [dialog.libraries.topLevelItem(i)
              for i in range(dialog.libraries.topLevelItemCount())]
     rows = {item.text(0): (item.text(1), item.text(2)) for item in items if item is not None}
@@ -90,7 +95,8 @@ def test_about_lists_the_libraries_with_versions_and_licences(qtbot: QtBot,
     assert "0.1" in dialog.title.text() or "dupeviewer" in dialog.title.text()
     dialog.copy_button.click()
     assert QApplication.clipboard().text() == details()
-    assert "Pillow" in details() and "dupeviewer" in details()
+    assert "Pillow" in details()
+    assert "dupeviewer" in details()
     dialog.reject()
 
 
@@ -148,11 +154,14 @@ def test_demo_session(qtbot: QtBot, settings: Settings,
         qtbot.waitUntil(lambda: window.review.result is not None and not window.ops.busy,
                         timeout=SCAN_TIMEOUT_MS)
         demo = Path(window.demo_folder)
-        assert demo.is_dir() and window.folders.folders() == [str(demo)]
-        assert demo.name == "Demo Photos" and demo.parent.name.startswith("dupeviewer-demo-")
+        assert demo.is_dir()
+        assert window.folders.folders() == [str(demo)]
+        assert demo.name == "Demo Photos"
+        assert demo.parent.name.startswith("dupeviewer-demo-")
         assert len(window.review) >= 5
         assert "Demo" in window.windowTitle()
-        assert str(demo) in window.status.demo_label.text() and window.status.demo_label.isVisible()
+        assert str(demo) in window.status.demo_label.text()
+        assert window.status.demo_label.isVisible()
         window.close()
         return 0
 
@@ -206,9 +215,11 @@ def test_cards_show_quality_camera_gps_orientation_and_animation(qtbot: QtBot) -
     assert c.data(MemberRole.Facts)[0] == "Quality: not JPEG"
     assert (a.data(MemberRole.Quality), a.data(MemberRole.Gps), a.data(MemberRole.Camera),
             a.data(MemberRole.Orientation)) == (95, True, "Pixel 7", 6)
-    assert c.data(MemberRole.Animated) is True and a.data(MemberRole.Animated) is False
+    assert c.data(MemberRole.Animated) is True
+    assert a.data(MemberRole.Animated) is False
     spoken = c.data(Qt.ItemDataRole.AccessibleTextRole)
-    assert "animated" in spoken and "c.gif" in spoken
+    assert "animated" in spoken
+    assert "c.gif" in spoken
     assert "best quality" in a.data(Qt.ItemDataRole.AccessibleTextRole)
     assert a.data(Qt.ItemDataRole.AccessibleDescriptionRole)
 

@@ -7,18 +7,23 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
-from pytestqt.qtbot import QtBot
 
 from dupeviewer import report
 from dupeviewer.gui.dialogs import export
-from dupeviewer.gui.main_window import MainWindow
-from tests.helpers.libraries import Library3
 from tests.helpers.pictures import exif_with, photo_like
 from tests.helpers.window import scan
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.main_window import MainWindow
+    from tests.helpers.libraries import Library3
 
 
 def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> list[str]:
@@ -51,7 +56,8 @@ def test_results_export_as_json_with_the_command_line_schema(
     result = window.review.result
     assert result is not None
     assert data == json.loads(report.to_json(result))  # exactly what --json writes
-    assert data["version"] == 1 and len(data["groups"]) == 2
+    assert data["version"] == 1
+    assert len(data["groups"]) == 2
     files = {f["path"] for g in data["groups"] for f in g["files"]}
     assert files == {str(p) for p in [*simple_library.exact, *simple_library.near]}
     assert window.settings.export_folder == str(tmp_path / "out")
@@ -78,7 +84,8 @@ def test_export_follows_the_groups_after_trashing(
     scan(qtbot, window, simple_library.root)
     window.review.remove_paths([str(simple_library.exact[1]), str(simple_library.exact[2])])
     current = export.current_result(window.review)
-    assert current is not None and len(current.groups) == 1
+    assert current is not None
+    assert len(current.groups) == 1
     assert current.stats.groups == 1
     assert current.stats.reclaimable_bytes == current.groups[0].reclaimable
 
@@ -88,12 +95,15 @@ def test_marked_files_export_one_path_per_line(
         monkeypatch: pytest.MonkeyPatch) -> None:
     scan(qtbot, window, simple_library.root)
     marked = _marked(window)
-    assert len(marked) == 2 and window.commands.export_paths.isEnabled()
+    assert len(marked) == 2
+    assert window.commands.export_paths.isEnabled()
     filters = _save_as(monkeypatch, tmp_path / "marked.txt")
     window.commands.export_paths.trigger()
     assert filters == [export.LINES_FILTER, export.NUL_FILTER]
     data = (tmp_path / "marked.txt").read_bytes()
-    assert data.endswith(b"\n") and b"'" not in data and b'"' not in data
+    assert data.endswith(b"\n")
+    assert b"'" not in data
+    assert b'"' not in data
     assert data.decode().splitlines() == marked  # plain paths, no quoting
     window.review.unmark_all()
     assert not window.commands.export_paths.isEnabled()
@@ -129,7 +139,7 @@ def test_marked_files_export_nul_separated(
 def test_path_list_keeps_undecodable_bytes() -> None:
     name = b"/photos/caf\xe9.jpg".decode("utf-8", "surrogateescape")
     assert report.path_list([name, "/a b.jpg"]) == b"/photos/caf\xe9.jpg\n/a b.jpg\n"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="/a"):
         report.path_list(["/a\nb.jpg"])
     assert report.path_list(["/a\nb.jpg"], nul=True) == b"/a\nb.jpg\0"
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
@@ -17,6 +16,9 @@ from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate
 from tests.helpers.synthetic import info
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 
 def _near_pair() -> Group:

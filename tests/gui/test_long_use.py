@@ -15,18 +15,22 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PySide6
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui import app, main_window
-from dupeviewer.gui.main_window import MainWindow
 from tests.helpers.pictures import photo_like
 from tests.helpers.window import scan
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.main_window import MainWindow
 
 NONE_IS_MORTAL = sys.version_info < (3, 12)
 MORTAL_ONLY = pytest.mark.skipif(
@@ -95,7 +99,8 @@ def test_the_demo_window_survives_a_minute_of_browsing(tmp_path: Path) -> None:
     counts = re.search(r"steps=(\d+) group_changes=(\d+) toggles=(\d+) errors=0", done.stdout)
     assert counts is not None, report
     steps, changes, toggles = (int(n) for n in counts.groups())
-    assert changes >= 300 and toggles >= 100, report
+    assert changes >= 300, report
+    assert toggles >= 100, report
     assert not list(tmp_path.glob("dupeviewer-demo-*")), "the demo library was not removed"
 
 
@@ -138,5 +143,6 @@ def test_a_leaking_binding_is_refused_with_the_fix_before_the_window_opens(
         code = app.run([])
     assert code != 0
     message = caplog.text
-    assert f"PySide6 {PySide6.__version__}" in message and "none_dealloc" in message
+    assert f"PySide6 {PySide6.__version__}" in message
+    assert "none_dealloc" in message
     assert "pip install 'PySide6-Essentials<6.12'" in message

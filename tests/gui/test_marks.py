@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.model import Options
 from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.models.members import MemberRole
 from dupeviewer.gui.models.review import Review
-from dupeviewer.gui.settings import Settings
-from tests.helpers.libraries import Library3
 from tests.helpers.synthetic import result
 from tests.helpers.window import scan
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.settings import Settings
+    from tests.helpers.libraries import Library3
 
 
 def _group_of(window: MainWindow, path: Path) -> int:

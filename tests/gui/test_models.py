@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from pytestqt.modeltest import ModelTester
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Options
@@ -15,6 +13,10 @@ from dupeviewer.gui.models.groups import GroupModel, GroupRole, Sort
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.models.review import Review
 from tests.helpers.synthetic import group, result
+
+if TYPE_CHECKING:
+    from pytestqt.modeltest import ModelTester
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
@@ -97,9 +99,11 @@ def test_sorting_keeps_the_current_row_on_its_group(qtbot: QtBot, review: Review
 def test_highlights_mark_what_stands_out() -> None:
     near = group(0, copies=3, kind="near")
     marks = highlights(near)
-    assert "resolution" in marks[0] and "resolution" not in marks[1]
+    assert "resolution" in marks[0]
+    assert "resolution" not in marks[1]
     assert "size" in marks[0]
-    assert "date" in marks[0] and "date" not in marks[2]
+    assert "date" in marks[0]
+    assert "date" not in marks[2]
     same = group(0, copies=2, kind="exact")
     assert "resolution" not in highlights(same)[0]
 
@@ -108,7 +112,8 @@ def test_member_roles_describe_the_copy(review: Review) -> None:
     model = MemberModel(review)
     model.show_group(0)
     keeper, copy = model.index(0, 0), model.index(1, 0)
-    assert keeper.data(MemberRole.IsKeeper) and not copy.data(MemberRole.IsKeeper)
+    assert keeper.data(MemberRole.IsKeeper)
+    assert not copy.data(MemberRole.IsKeeper)
     assert keeper.data(MemberRole.KeeperReason) == "highest resolution"
     assert keeper.data(MemberRole.Dimensions) == "640 \u00d7 480"
     assert copy.data(MemberRole.Name) == "copy1.jpg"
@@ -157,5 +162,6 @@ def test_ten_thousand_groups_paint_only_what_is_visible(qtbot: QtBot) -> None:
     assert loader.shutdown(5000)
     assert model.rowCount(QModelIndex()) == 10_000
     visible = view.viewport().height() // max(1, view.sizeHintForRow(0)) + 2
-    assert painted and len(painted) <= 6 * visible  # a few repaints of one screenful
+    assert painted
+    assert len(painted) <= 6 * visible
     assert max(painted) >= 5000  # the scrolled-to rows were painted

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pytestqt.qtbot import QtBot
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui.main_window import REVIEW, MainWindow
 from dupeviewer.gui.widgets.pages import ScanPage
-from tests.helpers.libraries import Library3
 from tests.helpers.window import scan
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from tests.helpers.libraries import Library3
 
 
 def _group_paths(window: MainWindow) -> list[set[str]]:
@@ -40,8 +44,10 @@ def test_scan_page_moves_with_the_bytes_of_one_big_file(qtbot: QtBot) -> None:
         page.update_progress(ProgressEvent("compare", 0, 2, "/photos/big.tif", read, total))
         values.append(page.bar.value())
         counts.append(page.counts.text())
-    assert values == sorted(values) and len(set(values)) == 4
-    assert values[-1] == 750 and page.bar.maximum() == 1000
+    assert values == sorted(values)
+    assert len(set(values)) == 4
+    assert values[-1] == 750
+    assert page.bar.maximum() == 1000
     assert counts[-1] == "0 of 2 files  \u00b7  6.0 GB of 8.0 GB read"
     assert len(set(counts)) == 4
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 from dupeviewer.core.model import DEFAULT_THRESHOLD
 from dupeviewer.gui.settings import KNOWN_KEYS, THRESHOLD_MAX, Setting, Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _settings(path: Path) -> Settings:
@@ -44,9 +47,12 @@ def test_settings_come_back_typed_from_the_file(tmp_path: Path) -> None:
     first.sync()
     again = _settings(path)
     assert again.problem is None
-    assert again.folders == ["/photos"] and again.references == []
-    assert again.threshold == 3 and again.workers == 2
-    assert again.rotations is True and again.mark_near is True
+    assert again.folders == ["/photos"]
+    assert again.references == []
+    assert again.threshold == 3
+    assert again.workers == 2
+    assert again.rotations is True
+    assert again.mark_near is True
     assert again.export_folder == "/exports"
     again.workers = None  # back to the default: the key goes
     again.sync()

@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui.main_window import MainWindow
 from dupeviewer.gui.settings import APPLICATION, FORMAT, ORGANIZATION, Settings
-from tests.helpers.libraries import Library3
 from tests.helpers.pictures import photo_like
 from tests.helpers.window import scan
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from pytestqt.qtbot import QtBot
+
+    from tests.helpers.libraries import Library3
 
 
 @pytest.fixture
@@ -87,8 +92,10 @@ def test_foreign_settings_file_is_never_written(
     window.settings.threshold = 3  # the user changes something: kept for this run only
     assert window.settings.threshold == 3
     label = window.status.settings_label  # the user is told, not only the log
-    assert label.isVisible() and "not saved" in label.text()
-    assert str(path) in label.toolTip() and "not a dupeviewer settings file" in label.toolTip()
+    assert label.isVisible()
+    assert "not saved" in label.text()
+    assert str(path) in label.toolTip()
+    assert "not a dupeviewer settings file" in label.toolTip()
     window.close()
     window.settings.sync()
     assert (_state(kept), sorted(path.parent.iterdir())) == before
@@ -105,7 +112,8 @@ def test_foreign_file_given_as_the_store_is_left_alone(tmp_path: Path) -> None:
     settings = Settings(QSettings(str(path), QSettings.Format.IniFormat))
     settings.folders = ["/somewhere"]
     settings.sync()
-    assert settings.folders == ["/somewhere"] and settings.problem
+    assert settings.folders == ["/somewhere"]
+    assert settings.problem
     assert _state(path) == before
 
 
@@ -113,7 +121,8 @@ def test_own_settings_file_shows_no_warning(qtbot: QtBot, settings: Settings) ->
     window = MainWindow(settings)
     qtbot.addWidget(window)
     window.show()
-    assert settings.problem is None and not window.status.settings_label.isVisible()
+    assert settings.problem is None
+    assert not window.status.settings_label.isVisible()
 
 
 def test_new_settings_file_carries_the_format_marker(tmp_path: Path) -> None:
@@ -124,7 +133,8 @@ def test_new_settings_file_carries_the_format_marker(tmp_path: Path) -> None:
     assert settings.problem is None
     assert f"format={FORMAT}" in path.read_text(encoding="utf-8")
     again = Settings(QSettings(str(path), QSettings.Format.IniFormat))
-    assert again.threshold == 4 and again.problem is None
+    assert again.threshold == 4
+    assert again.problem is None
 
 
 def test_settings_of_an_earlier_release_are_kept_and_marked(tmp_path: Path) -> None:
@@ -138,7 +148,8 @@ def test_settings_of_an_earlier_release_are_kept_and_marked(tmp_path: Path) -> N
         (7, ["/photos"], True, True)
     settings.sync()
     text = path.read_text(encoding="utf-8")
-    assert f"format={FORMAT}" in text and "threshold=7" in text
+    assert f"format={FORMAT}" in text
+    assert "threshold=7" in text
 
 
 def test_an_empty_settings_file_is_ours(tmp_path: Path) -> None:
@@ -148,7 +159,8 @@ def test_an_empty_settings_file_is_ours(tmp_path: Path) -> None:
     settings = Settings(QSettings(str(path), QSettings.Format.IniFormat))
     settings.threshold = 9
     settings.sync()
-    assert settings.problem is None and "threshold=9" in path.read_text(encoding="utf-8")
+    assert settings.problem is None
+    assert "threshold=9" in path.read_text(encoding="utf-8")
 
 
 def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
@@ -164,7 +176,8 @@ def test_window_scans_without_a_cache_when_its_cache_file_is_not_ours(
     before = _state(stray)
     caplog.set_level(logging.WARNING)
     scan(qtbot, window, simple_library.root)
-    assert window.review.result is not None and len(window.review.result.groups) == 2
+    assert window.review.result is not None
+    assert len(window.review.result.groups) == 2
     assert _state(stray) == before
     assert not [s for s in ("-wal", "-shm", "-journal") if os.path.lexists(f"{stray}{s}")]
     assert any("not a dupeviewer cache" in r.getMessage() for r in caplog.records

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image, features
-from PySide6.QtGui import QImage
-from pytestqt.qtbot import QtBot
 
 import dupeviewer.core.decode  # noqa: F401 - registers the HEIF/AVIF openers
 from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from tests.helpers.pictures import exif_with, photo_like
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from pytestqt.qtbot import QtBot
 
 SIZE = (480, 360)
 SIDE = 200

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
-from pytestqt.qtbot import QtBot
 
 from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, ProblemsDialog
-from dupeviewer.gui.main_window import MainWindow
-from tests.helpers.libraries import Library3
 from tests.helpers.trash import use_temporary_trash
 from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.main_window import MainWindow
+    from tests.helpers.libraries import Library3
 
 
 @pytest.fixture
@@ -96,10 +100,12 @@ def test_a_file_changed_after_the_scan_is_refused_and_kept(
     assert not os.path.exists(other)
     assert _in_trash(trash_dir, Path(other).name)
     problems = window.prompts.problems_dialog
-    assert isinstance(problems, ProblemsDialog) and problems.isVisible()
+    assert isinstance(problems, ProblemsDialog)
+    assert problems.isVisible()
     assert problems.files.topLevelItemCount() == 1
     item = problems.files.topLevelItem(0)
-    assert item is not None and "modified since the scan" in item.text(1)
+    assert item is not None
+    assert "modified since the scan" in item.text(1)
     # the refused file stays listed in its group (with its keeper), still marked
     groups = [{m.path for m in g.members} for g in window.review.groups]
     assert any(changed in paths for paths in groups)
@@ -154,12 +160,14 @@ def test_confirmation_lists_the_history_a_marked_copy_would_take(
     scan(qtbot, window, folder)
     dialog = _confirm(qtbot, window)
     assert _rows(dialog) == [("IMG_1011_png.png", "")]
-    assert dialog.files.columnCount() == 3 and not dialog.warning.isVisible()
+    assert dialog.files.columnCount() == 3
+    assert not dialog.warning.isVisible()
     dialog.reject()
     window.review.mark_all_but_keeper()
     dialog = _confirm(qtbot, window)
     assert _rows(dialog) == [("small.jpg", "date taken, camera"), ("IMG_1011_png.png", "")]
     assert dialog.files.headerItem().text(3) == "Would lose"
-    assert dialog.warning.isVisible() and "position of 1 file listed" in dialog.warning.text()
+    assert dialog.warning.isVisible()
+    assert "position of 1 file listed" in dialog.warning.text()
     dialog.reject()
     assert (folder / "small.jpg").exists()

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
-
-import pytest
-from pytestqt.qtbot import QtBot
+from typing import TYPE_CHECKING
 
 from dupeviewer.core.journal import default_journal_path
 from dupeviewer.gui.main_window import MainWindow
-from dupeviewer.gui.settings import Settings
 from tests.core.test_undo_kills import Scene
 from tests.helpers.window import wait_idle
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.settings import Settings
 
 
 def test_undo_in_a_new_window_restores_the_batch_killed_after_its_first_move(

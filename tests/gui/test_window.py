@@ -5,21 +5,26 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
-from pytestqt.qtbot import QtBot
 
-from dupeviewer.core.cancel import ProgressEvent
-from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 from dupeviewer.gui.main_window import EMPTY, REVIEW, SCANNING, MainWindow
-from dupeviewer.gui.settings import Settings
-from tests.helpers.libraries import Library3
 from tests.helpers.pictures import photo_like
 from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.core.cancel import ProgressEvent
+    from dupeviewer.core.model import FileStat, ImageInfo, Skipped
+    from dupeviewer.gui.settings import Settings
+    from tests.helpers.libraries import Library3
 
 core_scan = importlib.import_module("dupeviewer.core.scan")  # the package exports scan()
 
@@ -41,8 +46,10 @@ def test_empty_state_invites_adding_a_folder(qtbot: QtBot, window: MainWindow,
     with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
         qtbot.mouseClick(window.empty.add_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot, window)
-    assert asked and window.folders.folders() == [str(simple_library.root)]
-    assert window.stack.currentIndex() == REVIEW and window.sidebar.isVisible()
+    assert asked
+    assert window.folders.folders() == [str(simple_library.root)]
+    assert window.stack.currentIndex() == REVIEW
+    assert window.sidebar.isVisible()
 
 
 def test_ctrl_o_adds_a_folder(qtbot: QtBot, window: MainWindow,
@@ -73,7 +80,8 @@ def test_a_scan_with_the_process_pool(qtbot: QtBot, window: MainWindow,
                                       simple_library: Library3) -> None:
     window.settings.workers = None  # the default: one process per core
     scan(qtbot, window, simple_library.root)
-    assert window.review.result is not None and len(window.review) == 2
+    assert window.review.result is not None
+    assert len(window.review) == 2
     assert window.review.result.stats.images == 6
 
 
@@ -106,7 +114,8 @@ def test_cancel_stops_the_scan_at_the_next_file_and_keeps_results(
     window.add_folders([str(slow_library)], scan=False)
     window.ops.start_scan()
     job = window.ops.job
-    assert job is not None and window.stack.currentIndex() == SCANNING
+    assert job is not None
+    assert window.stack.currentIndex() == SCANNING
     assert window.commands.cancel.isEnabled()
 
     def reading(event: ProgressEvent) -> bool:
@@ -122,7 +131,8 @@ def test_cancel_stops_the_scan_at_the_next_file_and_keeps_results(
     assert len(FINGERPRINTED) - started <= 1  # at most the file it was on when cancelled
     wait_idle(qtbot, window)
     result = window.review.result
-    assert result is not None and result.cancelled
+    assert result is not None
+    assert result.cancelled
     assert 5 <= result.stats.images < 60
     assert len(window.review) == 1  # what was read so far is one exact group
     assert "cancelled" in window.statusBar().currentMessage()
@@ -143,14 +153,17 @@ def test_the_window_stays_responsive_while_scanning(qtbot: QtBot, window: MainWi
     window.resize(700, 500)
     QApplication.processEvents()
     window.scan_page.repaint()
-    assert handled == ["timer"] and window.ops.busy and job.running
+    assert handled == ["timer"]
+    assert window.ops.busy
+    assert job.running
     assert window.scan_page.counts.text().endswith("of 60 files")
     assert "Elapsed" in window.scan_page.times.text()
     assert window.scan_page.current.text()
     before = len(FINGERPRINTED)
     window.close()  # closing mid-scan cancels and waits for the worker
     assert not job.running
-    assert len(FINGERPRINTED) - before <= 1 and len(FINGERPRINTED) < 60
+    assert len(FINGERPRINTED) - before <= 1
+    assert len(FINGERPRINTED) < 60
 
 
 def test_skipped_files_are_counted_and_listed(qtbot: QtBot, window: MainWindow,
@@ -165,7 +178,8 @@ def test_skipped_files_are_counted_and_listed(qtbot: QtBot, window: MainWindow,
     assert dialog.files.topLevelItemCount() == 1
     item = dialog.files.topLevelItem(0)
     assert item is not None
-    assert item.text(0) == "broken.jpg" and item.text(1)
+    assert item.text(0) == "broken.jpg"
+    assert item.text(1)
     dialog.reject()
 
 
@@ -202,7 +216,8 @@ def test_enter_opens_the_compare_view(qtbot: QtBot, window: MainWindow,
     window.cards.view.setFocus()
     qtbot.keyClick(window.cards.view, Qt.Key.Key_Return)
     dialog = window.prompts.compare_dialog
-    assert dialog is not None and dialog.isVisible()  # type: ignore[attr-defined]
+    assert dialog is not None
+    assert dialog.isVisible()
     left, right = dialog.views  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not left.item.pixmap().isNull()
                     and not right.item.pixmap().isNull(), timeout=10_000)
@@ -314,7 +329,8 @@ def test_a_failed_scan_is_reported_not_raised(qtbot: QtBot, window: MainWindow,
     assert "The scan failed" in window.statusBar().currentMessage()
     boxes = [w for w in QApplication.topLevelWidgets()
              if isinstance(w, QMessageBox) and w.isVisible()]
-    assert boxes and "no folder to scan" in boxes[0].text()
+    assert boxes
+    assert "no folder to scan" in boxes[0].text()
     boxes[0].close()
     assert window.stack.currentIndex() == EMPTY
 

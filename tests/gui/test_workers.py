@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import pytest
-from pytestqt.qtbot import QtBot
 
-from dupeviewer.core.cancel import CancelToken
-from dupeviewer.core.cancel import Progress as ProgressCallback
 from dupeviewer.core.scan import ScanError
 from dupeviewer.gui.jobs.workers import Job
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.core.cancel import CancelToken
+    from dupeviewer.core.cancel import Progress as ProgressCallback
 
 
 def _failing(exc: Exception):  # type: ignore[no-untyped-def]
@@ -44,5 +48,6 @@ def test_a_bug_is_logged_with_its_traceback(
     error = ZeroDivisionError("float division by zero")
     assert _run(qtbot, error) is error
     records = [r for r in caplog.records if r.name == "dupeviewer.gui.jobs.workers"]
-    assert len(records) == 1 and records[0].levelno == logging.ERROR
+    assert len(records) == 1
+    assert records[0].levelno == logging.ERROR
     assert records[0].exc_info is not None

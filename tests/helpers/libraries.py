@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from tests.helpers.pictures import exif_with, photo_like
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pytestqt.qtbot import QtBot
+if TYPE_CHECKING:
+    from pathlib import Path
 
-from dupeviewer.gui.main_window import MainWindow
+    from pytestqt.qtbot import QtBot
+
+    from dupeviewer.gui.main_window import MainWindow
 
 SCAN_TIMEOUT_MS = 60_000
 

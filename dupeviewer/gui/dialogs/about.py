@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import platform
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QGuiApplication
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 

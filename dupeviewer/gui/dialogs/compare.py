@@ -7,6 +7,7 @@ the same detail sits at the same place in both panes and zoom and pan can be sha
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dupeviewer.core.model import Member
 from dupeviewer.gui import text
 from dupeviewer.gui.jobs.thumbnails import FULL, ThumbnailLoader
 from dupeviewer.gui.look import muted
 from dupeviewer.gui.models.members import similarity
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import Member
 
 log = logging.getLogger(__name__)
 

@@ -16,14 +16,14 @@ from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from dupeviewer import report
-from dupeviewer.core.model import ScanResult
 from dupeviewer.core.remaining import as_it_stands
 from dupeviewer.gui.dialogs.files import show_error
-from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import counted
 
 if TYPE_CHECKING:
+    from dupeviewer.core.model import ScanResult
     from dupeviewer.gui.models.review import Review
+    from dupeviewer.gui.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
@@ -27,6 +27,9 @@ from dupeviewer.gui import text
 from dupeviewer.gui.look import icon
 from dupeviewer.gui.models.members import history_words
 from dupeviewer.gui.text import counted, plural
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 log = logging.getLogger(__name__)
 

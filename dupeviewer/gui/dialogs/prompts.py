@@ -9,7 +9,6 @@ work of its own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -19,6 +18,8 @@ from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, failures_dialog, sh
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from dupeviewer.core.trash import TrashReport, UndoReport
 
 log = logging.getLogger(__name__)

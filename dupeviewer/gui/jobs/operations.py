@@ -9,21 +9,22 @@ sequences and reports.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from dupeviewer.core.cancel import ProgressEvent
-from dupeviewer.core.model import Options, ScanResult
 from dupeviewer.gui import text
 from dupeviewer.gui.jobs.workers import Job, regroup_work, scan_work, trash_work, undo_work
-from dupeviewer.gui.models.review import Review
-from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from dupeviewer.core.cancel import ProgressEvent
+    from dupeviewer.core.model import Options, ScanResult
     from dupeviewer.core.trash import TrashReport, UndoReport
+    from dupeviewer.gui.models.review import Review
+    from dupeviewer.gui.settings import Settings
 
 log = logging.getLogger(__name__)
 

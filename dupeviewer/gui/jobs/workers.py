@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent
 from dupeviewer.core.journal import JournalError
-from dupeviewer.core.model import Group, Options, ScanResult
 from dupeviewer.core.scan import ScanError
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import Group, Options, ScanResult
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
-from dupeviewer.core.model import Group
-from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.models.roles import AnyIndex, ReviewModel
+
+if TYPE_CHECKING:
+    from dupeviewer.core.model import Group
+    from dupeviewer.gui.models.review import Review
 
 log = logging.getLogger(__name__)
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from dupeviewer.core.highlights import highlights
-from dupeviewer.core.model import Group, ImageInfo, Member
 from dupeviewer.gui import text
-from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.models.roles import AnyIndex, ReviewModel
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from dupeviewer.core.model import Group, ImageInfo, Member
+    from dupeviewer.gui.models.review import Review
 
 log = logging.getLogger(__name__)
 

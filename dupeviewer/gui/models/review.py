@@ -8,13 +8,16 @@ what may be marked, or what is left after trashing (``core.remaining``), lives h
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from dupeviewer.core.model import Group, Options, ScanResult
 from dupeviewer.core.policy import Selection
 from dupeviewer.core.remaining import drop_paths
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
 

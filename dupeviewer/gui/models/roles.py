@@ -7,8 +7,7 @@ overriding the ``_on_*`` methods; each model keeps its own granular updates.
 
 from __future__ import annotations
 
-from enum import IntEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -18,7 +17,10 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
 )
 
-from dupeviewer.gui.models.review import Review
+if TYPE_CHECKING:
+    from enum import IntEnum
+
+    from dupeviewer.gui.models.review import Review
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -31,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.models.groups import GroupRole, kind_label
 from dupeviewer.gui.models.members import MemberRole, lost_label
-from dupeviewer.gui.models.roles import AnyIndex
 from dupeviewer.gui.text import plural
+
+if TYPE_CHECKING:
+    from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+    from dupeviewer.gui.models.roles import AnyIndex
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIcon
@@ -17,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dupeviewer.core.cancel import ProgressEvent
 from dupeviewer.gui import text
 from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.text import plural
+
+if TYPE_CHECKING:
+    from dupeviewer.core.cancel import ProgressEvent
 
 log = logging.getLogger(__name__)
 

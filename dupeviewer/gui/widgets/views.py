@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import desktop, text
-from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.models.groups import GroupModel, Sort, kind_label
 from dupeviewer.gui.models.members import MemberModel, MemberRole
-from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate, GroupDelegate
+
+if TYPE_CHECKING:
+    from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
+    from dupeviewer.gui.models.review import Review
 
 log = logging.getLogger(__name__)
 
