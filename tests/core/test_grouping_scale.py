@@ -58,6 +58,7 @@ def _info(n: int, phash: int) -> ImageInfo:
                      height=100, format="JPEG", dhash=phash, phash=phash)
 
 
+@pytest.mark.slow
 def test_a_clique_of_look_alikes_is_grouped_in_bounded_memory(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # 6,000 hashes all within 6 bits of one another: 18 million confirmed pairs.
@@ -172,6 +173,7 @@ def test_an_approximate_search_still_groups_planted_copies(
     assert together >= 0.97 * planted
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("approximate", [False, True])
 def test_a_slider_move_up_or_down_filters_the_cached_search_and_matches_a_fresh_one(
         monkeypatch: pytest.MonkeyPatch, approximate: bool) -> None:
