@@ -58,9 +58,12 @@ def reason_for(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def cause_of(exc: OSError) -> Cause:
-    """A file that vanished, or one the system would not let us read."""
-    return "vanished" if isinstance(exc, FileNotFoundError) else "unreadable"
+def cause_of(exc: BaseException) -> Cause:
+    """A file that vanished, one the system would not let us read (an OSError with an
+    errno), or one whose data broke the decoder (anything else)."""
+    if isinstance(exc, FileNotFoundError):
+        return "vanished"
+    return "unreadable" if isinstance(exc, OSError) and exc.errno else "damaged"
 
 
 def trash_dirs() -> set[str]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import numpy as np
-import scipy.fftpack
 from PIL import Image
 
 from dupeviewer.core.decode import DecodeError, normalise, open_image, read_metadata
@@ -148,6 +147,8 @@ def phashes(gray: Image.Image) -> list[int]:
     8x8 low corner above its median; each variant is thresholded at its own median. (Two
     small matrix products would be faster, but round differently: a flat picture, whose
     coefficients are all near zero, then gets another pHash than imagehash gives it.)"""
+    import scipy.fftpack  # here, not at the top: only workers hash, and it costs ~0.24 s
+
     small = np.asarray(gray.resize((DCT_SIZE, DCT_SIZE), Image.Resampling.LANCZOS))
     dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=0), axis=1)
     turned = _turned_dcts(dct[:HASH_SIZE, :HASH_SIZE])

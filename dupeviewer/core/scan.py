@@ -19,7 +19,7 @@ from dupeviewer.core.cancel import (
     Throttled,
     no_progress,
 )
-from dupeviewer.core.discover import discover, reason_for, resolve_roots
+from dupeviewer.core.discover import cause_of, discover, reason_for, resolve_roots
 from dupeviewer.core.fingerprint import (
     SAMPLED,
     byte_digest,
@@ -66,8 +66,7 @@ def _pixel_task(path: str) -> str | Skipped:
     try:
         return pixel_digest(path)
     except Exception as exc:  # noqa: BLE001  a decoder bug costs this file only
-        return Skipped(path, f"cannot decode in full: {reason_for(exc)}",
-                       "unreadable" if isinstance(exc, OSError) and exc.errno else "damaged")
+        return Skipped(path, f"cannot decode in full: {reason_for(exc)}", cause_of(exc))
 
 
 def _pixel_failure(path: str, reason: str) -> Skipped:
@@ -203,7 +202,7 @@ class _Scan:
 
         def on_sample(info: ImageInfo, value: str | OSError) -> None:
             if isinstance(value, OSError):
-                self._drop(info, f"cannot read: {reason_for(value)}", "unreadable")
+                self._drop(info, f"cannot read: {reason_for(value)}", cause_of(value))
             else:
                 samples[info.path] = value
 
@@ -240,7 +239,7 @@ class _Scan:
         def on_digest(info: ImageInfo, value: str | OSError) -> None:
             nonlocal done
             if isinstance(value, OSError):
-                self._drop(info, f"cannot read: {reason_for(value)}", "unreadable")
+                self._drop(info, f"cannot read: {reason_for(value)}", cause_of(value))
             else:
                 self.images[info.path] = replace(info, byte_digest=value)
             with lock:
