@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 11
 """Bump whenever fingerprints change meaning or the record layout changes; an older cache is
 then rebuilt. 8 and 9: the ``info`` column holds a packed record (:mod:`cacherow`), no
-longer JSON (9: its numbers in one struct, texts NUL-separated)."""
+longer JSON (9: its numbers in one struct, texts NUL-separated). 10: pHashes of big full
+decodes as they are made now. 11: a skip is stored as ``cause:reason``."""
 _COLUMNS = "path, size, mtime_ns, dev, ino, info, skipped, byte_digest, pixel_digest"
 _LOOKUP_CHUNK = 900
 """Paths per ``SELECT ... IN (...)``: under SQLite's oldest limit of 999 parameters. A rescan
