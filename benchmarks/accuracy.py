@@ -114,8 +114,40 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--all-details", action="store_true",
                     help="per-kind tables and error lists for the sweep runs too "
                          "(default: for the default-threshold runs only)")
+    ap.add_argument("--plan-of", type=int, default=None, metavar="N",
+                    help="search with the plan a library of N pictures gets (N uniform random "
+                         "fingerprints: past some 50,000 an approximate plan), to measure "
+                         "what the approximate search costs in recall; implies --engine api")
     ap.add_argument("-v", "--verbose", action="store_true")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.plan_of is not None:
+        args.engine = "api"
+    return args
+
+
+def force_plan_of(size: int) -> None:
+    """Make every search in this process follow the plan that ``size`` uniform random
+    pictures get (with rotations: their eight orientations as keys), whatever the size of
+    the corpus: the corpus then meets the approximate search a large library meets."""
+    import numpy as np
+
+    from dupeviewer.core import grouping, neighbours
+
+    rng = np.random.default_rng(7)
+    phash = rng.integers(0, 2**64 - 1, size, dtype=np.uint64, endpoint=True)
+    plans: dict[tuple[int, bool], neighbours.Plan] = {}
+
+    def plan_for(queries: np.ndarray, keys: np.ndarray, threshold: int,
+                 budget: float | None = None) -> neighbours.Plan:
+        turned = len(keys) != len(queries)
+        if (threshold, turned) not in plans:
+            big = np.concatenate([phash] + [rng.permutation(phash) for _ in range(7)]) \
+                if turned else phash
+            plans[(threshold, turned)] = neighbours.choose_plan(phash, big, threshold)
+            log.warning("searching as %d pictures would: %s", size, plans[(threshold, turned)])
+        return plans[(threshold, turned)]
+
+    grouping.choose_plan = plan_for  # type: ignore[assignment]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace, work: Path) -> int:
+    if args.plan_of is not None:
+        force_plan_of(args.plan_of)
     t0 = time.perf_counter()
     designs = select(realphotos.collect(realphotos.ensure_unpacked(args.data)), args.limit)
     entry_list = corpus.build(designs, work, max_mpix=args.max_mpix)

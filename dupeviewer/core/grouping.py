@@ -137,8 +137,8 @@ def relation(info: ImageInfo, other: ImageInfo) -> Kind:
 
 
 def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
-    references = [bool(options.references) and in_folder(i.path, options.references)
-                  for i in infos]
+    refs = options.references
+    references = [in_folder(i.path, refs) for i in infos] if refs else [False] * len(infos)
     keeper, reason = choose_keeper(infos, references)
     best = infos[keeper]
     members = []
@@ -146,10 +146,14 @@ def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
         match = "keeper" if index == keeper else relation(info, best)
         distance = hash_distance(best, info, options.rotations) if match == "near" else 0
         members.append(Member(info, distance, match, references[index]))
-    members.sort(key=lambda m: (m.match != "keeper", m.distance, m.path))
-    matches = {m.match for m in members} - {"keeper"}
+    members.sort(key=_member_order)
+    matches = {m.match for m in members}
     kind: Kind = "near" if "near" in matches else "pixels" if "pixels" in matches else "exact"
     return Group(kind, tuple(members), 0, reason)
+
+
+def _member_order(member: Member) -> tuple[bool, int, str]:
+    return member.match != "keeper", member.distance, member.info.path
 
 
 def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:

@@ -61,6 +61,8 @@ def history(info: ImageInfo) -> tuple[str, ...]:
 def pictures(infos: Sequence[ImageInfo]) -> list[int]:
     """For each copy, the index of the first copy with the same bytes or the same decoded
     pixels (directly or through another copy): copies of one picture share an index."""
+    if all(i.byte_digest is None and i.pixel_digest is None for i in infos):
+        return list(range(len(infos)))  # most near groups: nothing to join
     parent = list(range(len(infos)))
 
     def find(x: int) -> int:
@@ -108,14 +110,10 @@ def rank_keys(infos: Sequence[ImageInfo]) -> list[Rank]:
     quality: dict[int, int] = {}
     for index, info in enumerate(infos):
         quality[same[index]] = min(quality.get(same[index], 101), quality_score(info))
-    keys = []
-    for index, info in enumerate(infos):
-        held = history(info)
-        keys.append(Rank(-info.pixels, -quality[same[index]], "taken" not in held,
-                         "camera" not in held, "gps" not in held,
-                         info.format not in CAMERA_FORMATS, info.mtime_ns,
-                         len(info.path), info.path))
-    return keys
+    return [Rank(-info.pixels, -quality[same[index]], info.taken is None, not info.camera,
+                 not info.gps, info.format not in CAMERA_FORMATS, info.mtime_ns,
+                 len(info.path), info.path)
+            for index, info in enumerate(infos)]  # history() inline: a hot loop
 
 
 def _rule_key(rule: str, info: ImageInfo, key: Rank) -> object:
@@ -132,8 +130,11 @@ def _rule_key(rule: str, info: ImageInfo, key: Rank) -> object:
 
 def choose_keeper(infos: Sequence[ImageInfo], references: Sequence[bool] = ()) -> tuple[int, str]:
     """Index of the copy to keep and the reason, in words a user understands."""
-    refs = list(references) or [False] * len(infos)
     keys = rank_keys(infos)
+    if not any(references):  # no reference copies: the best rank alone
+        order = sorted(range(len(infos)), key=keys.__getitem__)
+        return order[0], _why(infos[order[0]], keys[order[0]], [keys[i] for i in order[1:]])
+    refs = list(references)
     order = sorted(range(len(infos)), key=lambda i: (not refs[i], keys[i]))
     best = order[0]
     if refs[best] and not all(refs):
@@ -142,35 +143,43 @@ def choose_keeper(infos: Sequence[ImageInfo], references: Sequence[bool] = ()) -
 
 
 _HELD = {"taken": "no_taken", "camera": "no_camera", "gps": "no_gps"}
+_STEPS = Rank._fields.index("path_length")
+"""The fields of a :class:`Rank` that name a reason (the path decides only ties)."""
+_HELD_AT = frozenset(Rank._fields.index(field) for field in _HELD.values())
+_FIELD = {name: Rank._fields.index(name) for name in Rank._fields}
 
 
 def _why(best: ImageInfo, key: Rank, others: Sequence[Rank]) -> str:
     """Each rule that set the keeper apart from some other copy, in rule order."""
     if not others:
         return "only copy"
-    decided: set[str] = set()
+    decided: set[int] = set()
     rest = list(others)
     beaten: list[Rank] = []  # copies set apart by their history
-    for step in Rank._fields[:Rank._fields.index("path_length")]:
-        if any(getattr(o, step) != getattr(key, step) for o in rest):
+    for step in range(_STEPS):
+        if not rest:
+            break
+        value = key[step]
+        apart = [o for o in rest if o[step] != value]
+        if apart:
             decided.add(step)
-            if step in _HELD.values():
-                beaten += [o for o in rest if getattr(o, step) != getattr(key, step)]
-        rest = [o for o in rest if getattr(o, step) == getattr(key, step)]
+            if step in _HELD_AT:
+                beaten += apart
+            rest = [o for o in rest if o[step] == value]
     # every item of history the keeper holds and a copy it beat on history lacks
     held = [name for name, field in _HELD.items()
-            if not getattr(key, field) and any(getattr(o, field) for o in beaten)]
+            if not key[_FIELD[field]] and any(o[_FIELD[field]] for o in beaten)]
     parts = []
-    if "resolution" in decided:
+    if _FIELD["resolution"] in decided:
         parts.append(f"highest resolution ({best.width}\u00d7{best.height})")
-    if "quality" in decided:
+    if _FIELD["quality"] in decided:
         parts.append("best quality (lossless)" if key.quality == -101
                      else f"best quality (JPEG quality {-key.quality})")
     if held:
         parts.append(_has(held, len(others)))
-    if "converted" in decided:
+    if _FIELD["converted"] in decided:
         parts.append(f"camera's own format ({best.format})")
-    if "mtime_ns" in decided:
+    if _FIELD["mtime_ns"] in decided:
         parts.append("oldest file")
     if rest:
         shorter = all(o.path_length > key.path_length for o in rest)
