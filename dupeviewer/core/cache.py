@@ -34,6 +34,15 @@ _LOOKUP_CHUNK = 900
 reads its rows a chunk at a time, not one query per file (1.9 s against 0.9 s of CPU for
 100,000 rows here, most of the rest being SQLite building the rows)."""
 Row = tuple[bytes, int, int, int, int, bytes | None, str | None, str | None, str | None]
+EDGES_TABLE = ("CREATE TABLE IF NOT EXISTS edges (key BLOB PRIMARY KEY, packed BLOB NOT NULL, "
+               "used INTEGER NOT NULL)")
+"""Confirmed near edges of the last groupings (:class:`grouping.EdgeStore`), so a rescan of
+an unchanged library does not search again. Added beside ``files`` without a schema bump:
+a release that does not know it leaves it alone."""
+EDGE_ROWS = 4
+"""Groupings kept (the latest used): a few thresholds or folder sets."""
+EDGE_BYTES = 64 * 2**20
+"""Larger edge sets are not kept (a dense library of look-alikes)."""
 
 
 def _skipped(path: str, stored: str) -> Skipped:
@@ -104,7 +113,8 @@ class Cache:
                     f"schema version {version}, expected {SCHEMA_VERSION}")
             if application_id != cachefile.APPLICATION_ID:
                 db.execute(f"PRAGMA application_id={cachefile.APPLICATION_ID}")
-                db.commit()
+            db.execute(EDGES_TABLE)
+            db.commit()
         except BaseException:
             db.close()
             raise
@@ -214,6 +224,35 @@ class Cache:
                     "UPDATE files SET byte_digest=coalesce(?, byte_digest), "
                     "pixel_digest=coalesce(?, pixel_digest) WHERE path=? AND size=? "
                     "AND mtime_ns=?", rows)
+        except sqlite3.Error as exc:
+            self._guard("writing", exc)
+
+    def load_edges(self, key: bytes) -> bytes | None:
+        """The edges stored under ``key``, if any (see :class:`grouping.EdgeStore`)."""
+        if self.db is None:
+            return None
+        try:
+            with self.db:
+                row = self.db.execute("SELECT packed FROM edges WHERE key=?", (key,)).fetchone()
+                if row is not None:
+                    self.db.execute("UPDATE edges SET used=(SELECT max(used) FROM edges) + 1 "
+                                    "WHERE key=?", (key,))
+        except sqlite3.Error as exc:
+            self._guard("reading", exc)
+            return None
+        return None if row is None else bytes(row[0])
+
+    def store_edges(self, key: bytes, packed: bytes) -> None:
+        """Keep ``packed`` under ``key``, and only the :data:`EDGE_ROWS` latest."""
+        if self.db is None or len(packed) > EDGE_BYTES:
+            return
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO edges VALUES (?, ?, "
+                                "(SELECT coalesce(max(used), 0) + 1 FROM edges))",
+                                (key, packed))
+                self.db.execute("DELETE FROM edges WHERE used NOT IN (SELECT used FROM edges "
+                                "ORDER BY used DESC LIMIT ?)", (EDGE_ROWS,))
         except sqlite3.Error as exc:
             self._guard("writing", exc)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from dupeviewer.core import similarity
 from dupeviewer.core.model import Group, ImageInfo, Kind, Member, Options
 from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
@@ -22,6 +25,18 @@ from dupeviewer.core.similarity import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+
+class EdgeStore(Protocol):
+    """Where confirmed edges outlive the process (the fingerprint cache): a rescan of an
+    unchanged library then groups without searching. ``key`` names everything the edges
+    depend on; a store may forget any key at any time."""
+
+    def load_edges(self, key: bytes) -> bytes | None: ...
+
+    def store_edges(self, key: bytes, packed: bytes) -> None: ...
 
 
 def byte_candidates(images: Sequence[ImageInfo]) -> list[ImageInfo]:
@@ -156,14 +171,17 @@ def _member_order(member: Member) -> tuple[bool, int, str]:
     return member.match != "keeper", member.distance, member.info.path
 
 
-def build_groups(images: Sequence[ImageInfo], options: Options) -> list[Group]:
-    """Group images (whose candidate digests are filled in) into exact/pixels/near groups."""
+def build_groups(images: Sequence[ImageInfo], options: Options,
+                 store: EdgeStore | None = None) -> list[Group]:
+    """Group images (whose candidate digests are filled in) into exact/pixels/near groups.
+    With a ``store``, the confirmed edges of the same fingerprints are read from it instead
+    of searched for (and a search's edges are put there)."""
     classes = identity_classes(images)
     reps = [images[c[0]] if len(c) == 1 else max((images[i] for i in c),
                                                   key=lambda info: info.pixels)
             for c in classes]
     sig = Signatures.of(reps)
-    edges = _cached_edges(reps, options.threshold, options.rotations, sig)
+    edges = _cached_edges(reps, options.threshold, options.rotations, sig, store)
     grouped: set[int] = set()
     groups = []
     complete = completer(reps, options.threshold, options.rotations, sig)
@@ -215,12 +233,50 @@ def _margin(phash: np.ndarray, threshold: int, sample: int = 512, keys: int = 81
     return 0
 
 
+EDGES_VERSION = 1
+"""Bump when what an edge means changes in a way the limits below do not show."""
+
+
+def _stored_key(phash: np.ndarray, dhash: np.ndarray, keys: np.ndarray, sig: Signatures,
+                reps: Sequence[ImageInfo], distance: int, plan: Plan, rotations: bool) -> bytes:
+    """A digest of every input of :func:`near_edge_set` and of the rules it applies."""
+    digest = hashlib.sha256(repr((
+        EDGES_VERSION, distance, plan, rotations, similarity.DHASH_SLACK,
+        similarity.DHASH_CAP, similarity.ASPECT_LIMIT, similarity.LUMA_LIMIT,
+        similarity.CHROMA_FLOOR, similarity.CHROMA_SHARE, similarity.ACHROMATIC,
+        similarity.FLAT_LUMA, similarity.FLAT_CHROMA, similarity.FLAT_SHARE,
+        similarity.FLAT_ASPECT, similarity.MAX_DEGREE, len(reps))).encode())
+    for array in (phash, dhash, keys, sig.raw, sig.aspect, sig.flat,
+                  np.fromiter((i.pixels for i in reps), dtype=np.int64, count=len(reps))):
+        digest.update(np.ascontiguousarray(array).data)
+    if rotations:
+        digest.update(np.array([h for i in reps for h in i.rot_dhash], dtype=np.uint64).data)
+    return digest.digest()
+
+
+def _load(store: EdgeStore, key: bytes, count: int) -> EdgeSet | None:
+    """Stored edges, if they are there and make sense for ``count`` pictures."""
+    packed = store.load_edges(key)
+    if packed is None:
+        return None
+    if len(packed) % 8:
+        log.warning("stored edges of %d bytes are not whole records; searching again",
+                    len(packed))
+        return None
+    edges = EdgeSet(np.frombuffer(packed, dtype=np.uint64).copy())
+    if len(edges) and (int(edges.src.max()) >= count or int(edges.dst.max()) >= count):
+        log.warning("stored edges name pictures that are not there; searching again")
+        return None
+    return edges
+
+
 def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
-                  sig: Signatures) -> EdgeSet:
+                  sig: Signatures, store: EdgeStore | None = None) -> EdgeSet:
     """Edges within ``threshold``: those a search at threshold + margin finds, filtered.
     A later call at another threshold reuses them when its own search would find the same
     pairs within its threshold: the same plan (an approximate plan does not depend on the
-    threshold), or two plans that are both exact there."""
+    threshold), or two plans that are both exact there. A ``store`` keeps them for the
+    next process."""
     global _last
     phash, dhash, keys, _ = hash_arrays(reps, rotations)
     key = (len(reps), rotations, hash(phash.tobytes()), hash(dhash.tobytes()),
@@ -234,6 +290,15 @@ def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
     if _last is not None and same and threshold <= _last.distance and (
             plan == _last.plan or min(plan.guaranteed, _last.plan.guaranteed) >= threshold):
         return _last.edges.within(threshold)
-    edges = near_edge_set(reps, distance, rotations, sig, plan)
+    stored = None
+    if store is not None and len(reps) >= 2:
+        stored_key = _stored_key(phash, dhash, keys, sig, reps, distance, plan, rotations)
+        stored = _load(store, stored_key, len(reps))
+    if stored is not None:
+        edges = stored
+    else:
+        edges = near_edge_set(reps, distance, rotations, sig, plan)
+        if store is not None and len(reps) >= 2:
+            store.store_edges(stored_key, edges.packed.tobytes())
     _last = _Search(key, plan, distance, edges, plans)
     return edges.within(threshold)

@@ -301,7 +301,7 @@ class _Scan:
 
     def result(self, seconds: float, cancelled: bool) -> ScanResult:
         images = sorted(self.images.values(), key=lambda i: i.path)
-        groups = build_groups(images, self.options)
+        groups = build_groups(images, self.options, self.cache)
         stats = Stats(
             files=self.files,
             images=len(images),
@@ -323,16 +323,17 @@ def scan(roots: Sequence[str | os.PathLike[str]], options: Options | None = None
     job = _Scan(roots, options, progress, cancel)
     cancelled = False
     try:
-        job.fingerprint()
-        job.byte_digests()
-        job.pixel_digests()
-    except Cancelled:
-        cancelled = True
-        log.info("scan cancelled; keeping %d fingerprints", len(job.images))
+        try:
+            job.fingerprint()
+            job.byte_digests()
+            job.pixel_digests()
+        except Cancelled:
+            cancelled = True
+            log.info("scan cancelled; keeping %d fingerprints", len(job.images))
+        progress(ProgressEvent("group", 0, 0, ""))
+        return job.result(time.monotonic() - started, cancelled)  # the cache keeps its edges
     finally:
         job.cache.close()
-    progress(ProgressEvent("group", 0, 0, ""))
-    return job.result(time.monotonic() - started, cancelled)
 
 
 def regroup(result: ScanResult, options: Options) -> ScanResult:
