@@ -46,12 +46,9 @@ def terms(query: str) -> list[str]:
     return query.casefold().split()
 
 
-def matches_terms(group: Group, words: list[str]) -> bool:
-    """Every word occurs in the path (file name or folder) of at least one copy."""
-    if not words:
-        return True
-    paths = "\n".join(m.path for m in group.members).casefold()
-    return all(word in paths for word in words)
+def searched_text(group: Group) -> str:
+    """What a search looks in: every copy's path (file name and folder), case-folded."""
+    return "\n".join(m.path for m in group.members).casefold()
 
 
 class GroupFilter(QSortFilterProxyModel):
@@ -64,8 +61,9 @@ class GroupFilter(QSortFilterProxyModel):
         self.show = Show.All
         self._terms: list[str] = []
         self._pinned = -1
+        self._searched: dict[int, tuple[Group, str]] = {}  # id(group): (group, its text)
         self.setSourceModel(source)
-        source.modelAboutToBeReset.connect(lambda: self.pin(-1))
+        source.modelAboutToBeReset.connect(self._on_reset)
         source.review.removed.connect(self._on_removed)
 
     # what to show ---------------------------------------------------------------------
@@ -98,7 +96,12 @@ class GroupFilter(QSortFilterProxyModel):
             return False
         if show == Show.References and not any(m.reference for m in group.members):
             return False
-        return matches_terms(group, self._terms)
+        if not self._terms:
+            return True
+        entry = self._searched.get(id(group))
+        if entry is None or entry[0] is not group:  # a group rebuilt after trashing
+            entry = self._searched[id(group)] = (group, searched_text(group))
+        return all(word in entry[1] for word in self._terms)
 
     # mapping --------------------------------------------------------------------------
     def group_index(self, row: int) -> int:
@@ -112,6 +115,10 @@ class GroupFilter(QSortFilterProxyModel):
         if row < 0:
             return -1
         return self.mapFromSource(self.groups.index(row, 0)).row()
+
+    def _on_reset(self) -> None:
+        self._pinned = -1
+        self._searched.clear()
 
     def _on_removed(self, first: int, last: int) -> None:
         if self._pinned > last:

@@ -59,28 +59,33 @@ class GroupBar(QWidget):
         layout.setSpacing(4)
         self.search = SearchField()
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("Search names and folders"))
-        self.search.setAccessibleName(self.tr("Search groups"))
         find = QKeySequence(QKeySequence.StandardKey.Find).toString(
             QKeySequence.SequenceFormat.NativeText)
+        self.search.setPlaceholderText(self.tr("Search names and folders ({key})").format(
+            key=find))
+        self.search.setAccessibleName(self.tr("Search groups"))
         self.search.setToolTip(self.tr(
             "Show only the groups with a copy whose file name or folder contains every "
             "word typed here, in any case ({key}). Esc clears it.").format(key=find))
         layout.addWidget(self.search)
         row = QHBoxLayout()
         row.setSpacing(4)
-        self.show_kind = self._combo(self.tr("Show groups"), self.tr("Which groups to list"), (
+        self.show_kind = self._combo(self.tr("Show groups"), self.tr(
+            "List every group, or only the groups holding identical files, copies with the "
+            "same pixels, similar copies, copies marked for the Trash or reference copies"), (
             (Show.All, self.tr("All groups")),
             (Show.Exact, self.tr("With identical files")),
             (Show.Pixels, self.tr("With same pixels")),
             (Show.Near, self.tr("With similar copies")),
             (Show.Marked, self.tr("With marks")),
             (Show.References, self.tr("With reference copies"))))
-        self.sort = self._combo(self.tr("Sort groups by"), self.tr("Sort the groups"), (
+        self.sort = self._combo(self.tr("Sort groups by"), self.tr(
+            "Sort the groups: the most space first, the most copies first, by the kept "
+            "copy's folder, the newest picture first, or by name"), (
             (Sort.Reclaimable, self.tr("Space reclaimable")),
             (Sort.Copies, self.tr("Number of copies")),
             (Sort.Folder, self.tr("Folder")),
-            (Sort.Taken, self.tr("Date taken (newest first)")),
+            (Sort.Taken, self.tr("Date taken")),
             (Sort.Name, self.tr("Name"))))
         row.addWidget(self.show_kind, 1)
         row.addWidget(self.sort, 1)

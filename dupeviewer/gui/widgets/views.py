@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
@@ -98,9 +99,15 @@ class GroupList(QWidget):
         self.bar.filter_changed.connect(self._on_filter)
         self.bar.sort_changed.connect(self._on_sort)
         self.bar.leave.connect(self._back_to_list)
+        # one title update per pass of the event loop, not one per range of rows a filter
+        # shows or hides (thousands, when the kinds alternate down the list)
+        self._title_timer = QTimer(self)
+        self._title_timer.setSingleShot(True)
+        self._title_timer.setInterval(0)
+        self._title_timer.timeout.connect(self._update_title)
         for signal in (self.proxy.modelReset, self.proxy.rowsRemoved,
                        self.proxy.rowsInserted, self.proxy.layoutChanged):
-            signal.connect(self._update_title)
+            signal.connect(self._title_timer.start)
         self.proxy.modelReset.connect(self._forget_shown)
         loader.ready.connect(self.view.viewport().update)
         loader.restarted.connect(self.view.viewport().update)
@@ -180,6 +187,7 @@ class GroupList(QWidget):
             self.select_row(0)
 
     def _update_title(self) -> None:
+        self._title_timer.stop()
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
         none = self.proxy.filtering and total > 0 and shown == 0
@@ -220,6 +228,7 @@ class CardsPanel(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long file name does not widen the window
         self.subtitle = QLabel()
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setWordWrap(True)
@@ -314,8 +323,8 @@ class CardsPanel(QWidget):
             if self._nothing_matches:
                 self.title.setText(self.tr("No groups match"))
                 self.title.setToolTip("")
-                self.subtitle.setText(self.tr("No group has a copy whose name or folder "
-                                              "matches the search and the groups shown."))
+                self.subtitle.setText(self.tr("Clear the search (Esc) or show all groups "
+                                              "to see them again."))
                 return
             self.title.setText(self.tr("No group selected") if len(self.review)
                                else self.tr("No duplicates found"))
