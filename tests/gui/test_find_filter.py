@@ -77,7 +77,7 @@ def mixed(tmp_path: Path) -> Mixed:
 @pytest.fixture
 def scanned(qtbot: QtBot, window: MainWindow, mixed: Mixed) -> MainWindow:
     scan(qtbot, window, mixed.root)
-    assert window.groups.proxy.rowCount() == 3
+    assert window.groups.view.model().rowCount() == 3
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     return window
