@@ -45,6 +45,7 @@ class Sort(IntEnum):
     Reclaimable = 0
     Copies = 1
     Folder = 2
+    """By the kept copy's folder, then its name."""
     Taken = 3
     """Newest first, by the earliest date taken of any copy; undated groups last."""
     Name = 4
