@@ -104,8 +104,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.demo_folder = ""
-        self.setTabOrder(self.folders.tree, self.groups.sort)
-        self.setTabOrder(self.groups.sort, self.groups.view)
+        self.setTabOrder(self.folders.tree, self.groups.bar.search)  # the bar, then the list
         self.setTabOrder(self.groups.view, self.cards.view)
         self.resize(1240, 800)
 
@@ -139,6 +138,7 @@ class MainWindow(QMainWindow):
         self.folders.add_requested.connect(self.choose_folder)
         self.folders.changed.connect(self._on_folders_changed)
         self.groups.current_changed.connect(self._on_group)
+        self.groups.nothing_matches.connect(self.cards.set_nothing_matches)
         self.cards.step_group.connect(self.groups.step)
         self.cards.compare_requested.connect(
             lambda row: self.prompts.compare(self.cards.model, row))

@@ -2,23 +2,30 @@
 
 The model keeps its own row order (a list of group indexes) so sorting 10,000 groups is
 one Python ``sort`` plus a layout change, with no per-comparison ``data()`` calls.
+A group is described by what is in it (:func:`contents`: "2 identical, 1 similar"), from
+its members' matches, not only by its kind (the weakest match).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from dupeviewer.gui.models.roles import AnyIndex, ReviewModel
+from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
     from dupeviewer.core.model import Group
     from dupeviewer.gui.models.review import Review
 
 log = logging.getLogger(__name__)
+
+TOOLTIP_PATHS = 12
+"""A row's tooltip lists this many copies' paths at most."""
 
 
 class GroupRole(IntEnum):
@@ -30,38 +37,69 @@ class GroupRole(IntEnum):
     KeeperPath = Qt.ItemDataRole.UserRole + 6
     Reason = Qt.ItemDataRole.UserRole + 7
     GroupIndex = Qt.ItemDataRole.UserRole + 8
+    Contents = Qt.ItemDataRole.UserRole + 9
+    """What the group holds, as (match, count) pairs: ``[("exact", 2), ("near", 1)]``."""
 
 
 class Sort(IntEnum):
     Reclaimable = 0
     Copies = 1
-    Kind = 2
-    Name = 3
+    Folder = 2
+    """By the kept copy's folder, then its name."""
+    Taken = 3
+    """Newest first, by the earliest date taken of any copy; undated groups last."""
+    Name = 4
 
 
-KIND_ORDER = {"exact": 0, "pixels": 1, "near": 2}
+MATCHES = ("exact", "pixels", "near")
+"""The matches of a group's copies, closest first."""
 
 
-def kind_label(kind: str) -> str:
-    from PySide6.QtCore import QCoreApplication
+def contents(group: Group) -> list[tuple[str, int]]:
+    """What the group holds, closest match first: the kept copy counts with the closest
+    match present (a keeper and its byte copy are "2 identical")."""
+    counts: Counter[str] = Counter(m.match for m in group.members)
+    parts: list[tuple[str, int]] = []
+    for match in MATCHES:
+        if counts[match]:
+            parts.append((match, counts[match] + (0 if parts else counts["keeper"])))
+    return parts
 
-    labels = {
-        "exact": QCoreApplication.translate("GroupModel", "Exact"),
-        "pixels": QCoreApplication.translate("GroupModel", "Same pixels"),
-        "near": QCoreApplication.translate("GroupModel", "Near"),
-    }
-    return labels.get(kind, kind)
+
+def match_label(match: str, count: int) -> str:
+    """``2 identical``, ``3 same pixels``, ``1 similar``."""
+    from dupeviewer.gui.text import counted
+
+    if match == "exact":
+        return counted("GroupModel", "%n identical", count)
+    if match == "pixels":
+        return counted("GroupModel", "%n same pixels", count)
+    return counted("GroupModel", "%n similar", count)
+
+
+def contents_label(group: Group) -> str:
+    """``2 identical, 1 similar``: every kind of copy the group holds, with its count."""
+    return ", ".join(match_label(match, count) for match, count in contents(group))
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1].casefold()
 
 
 def _sort_key(sort: Sort, group: Group) -> tuple[Any, ...]:
-    name = group.keep.path.rsplit("/", 1)[-1].casefold()
+    name = _name(group.keep.path)
     if sort == Sort.Copies:
         return (-len(group.members), -group.reclaimable, name)
-    if sort == Sort.Kind:
-        return (KIND_ORDER.get(group.kind, 9), -group.reclaimable, name)
+    if sort == Sort.Folder:
+        return (group.keep.path.rsplit("/", 1)[0].casefold(), name, group.keep.path)
     if sort == Sort.Name:
         return (name, group.keep.path)
     return (-group.reclaimable, name)
+
+
+def taken(group: Group) -> str:
+    """The earliest date taken of any copy (ISO text), or "" when none records one."""
+    return min((m.info.taken for m in group.members if m.info.taken), default="")
 
 
 class GroupModel(ReviewModel):
@@ -95,14 +133,25 @@ class GroupModel(ReviewModel):
         g = self._order[index.row()]
         group = self.review.groups[g]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.tr("{kind}: {count} copies of {name}, {size} reclaimable").format(
-                kind=kind_label(group.kind), count=len(group.members),
+            return self.tr("{contents}: {count} copies of {name}, {size} reclaimable").format(
+                contents=contents_label(group), count=len(group.members),
                 name=group.keep.path.rsplit("/", 1)[-1],
                 size=_size(group.reclaimable))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tr("Keeping {path}\n({reason})").format(path=group.keep.path,
-                                                               reason=group.reason)
+            return self._tooltip(group)
         return self._role(role, g, group)
+
+    def _tooltip(self, group: Group) -> str:
+        """What the row shortens, in full: every copy's path (the row shows one name)."""
+        lines = [contents_label(group),
+                 self.tr("Keeping {path}\n({reason})").format(path=group.keep.path,
+                                                              reason=group.reason)]
+        others = [m.path for i, m in enumerate(group.members) if i != group.keeper]
+        lines += [self.tr("Copy: {path}").format(path=p) for p in others[:TOOLTIP_PATHS]]
+        if len(others) > TOOLTIP_PATHS:
+            rest = len(others) - TOOLTIP_PATHS
+            lines.append(plural(self.tr("and %n more", "", rest), rest))
+        return "\n".join(lines)
 
     def _role(self, role: int, g: int, group: Group) -> Any:
         if role == GroupRole.Kind:
@@ -121,6 +170,8 @@ class GroupModel(ReviewModel):
             return group.reason
         if role == GroupRole.GroupIndex:
             return g
+        if role == GroupRole.Contents:
+            return contents(group)
         return None
 
     def sort(self, column: int = 0, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -139,6 +190,12 @@ class GroupModel(ReviewModel):
 
     def _rebuild_order(self) -> None:
         groups = self.review.groups
+        if self.sort_by == Sort.Taken:  # newest first, ties by name: two stable sorts
+            by_name = sorted(range(len(groups)), key=lambda g: _name(groups[g].keep.path))
+            dates = [taken(group) for group in groups]
+            self._order = sorted(by_name, key=lambda g: (dates[g] != "", dates[g]),
+                                 reverse=True)
+            return
         self._order = sorted(range(len(groups)), key=lambda g: _sort_key(self.sort_by,
                                                                           groups[g]))
 

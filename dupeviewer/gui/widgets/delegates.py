@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -16,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPalette,
@@ -29,10 +31,11 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionButton,
     QStyleOptionViewItem,
+    QToolTip,
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.models.groups import GroupRole, kind_label
+from dupeviewer.gui.models.groups import GroupRole, match_label
 from dupeviewer.gui.models.members import MemberRole, lost_label
 from dupeviewer.gui.text import plural
 
@@ -199,8 +202,10 @@ class CardDelegate(QStyledItemDelegate):
                          str(index.data(MemberRole.Similarity)))
         painter.restore()
 
-    def _paint_facts(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
-                     card: QRect, top: int) -> None:
+    def _fact_lines(self, option: QStyleOptionViewItem, index: AnyIndex, card: QRect,
+                    top: int) -> list[Line]:
+        """The text lines under the check box, where they are painted, and the tooltip of
+        each (the full path, folder or text wherever the card shortens it)."""
         font: QFont = option.font
         palette = QApplication.palette(self.view)
         marks = set(index.data(MemberRole.Highlights) or ())
@@ -208,57 +213,78 @@ class CardDelegate(QStyledItemDelegate):
         left = card.left() + PAD
         normal = palette.color(QPalette.ColorRole.Text)
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        path = str(index.data(MemberRole.Path))
         facts = [str(f) for f in index.data(MemberRole.Facts) or ("", "", "")]
-        lines: list[tuple[str, QFont, QColor, str]] = [
-            (str(index.data(MemberRole.Name)), _small(font, 0.5, bold=True), normal, ""),
-            (str(index.data(MemberRole.Folder)), _small(font, -1), muted, ""),
+        specs: list[tuple[str, QFont, QColor, str, str]] = [
+            (str(index.data(MemberRole.Name)), _small(font, 0.5, bold=True), normal, "", path),
+            (str(index.data(MemberRole.Folder)), _small(font, -1), muted, "",
+             text.folder_of(path)),
             (self.tr("{size}  \u00b7  {format}").format(
                 size=text.data_size(int(index.data(MemberRole.Size))),
-                format=index.data(MemberRole.Format)), font, normal, "size"),
-            (str(index.data(MemberRole.Dimensions)), font, normal, "resolution"),
+                format=index.data(MemberRole.Format)), font, normal, "size", ""),
+            (str(index.data(MemberRole.Dimensions)), font, normal, "resolution", ""),
             (facts[0], font, muted if index.data(MemberRole.Quality) is None else normal,
-             "quality"),
+             "quality", ""),
             (self.tr("Taken {date}").format(date=text.taken(index.data(MemberRole.Taken))),
-             font, normal, "date"),
-            (facts[1], _small(font, -1), muted, "camera"),
-            (facts[2], _small(font, -1), muted, "gps"),
+             font, normal, "date", ""),
+            (facts[1], _small(font, -1), muted, "camera", ""),
+            (facts[2], _small(font, -1), muted, "gps", ""),
         ]
-        painter.save()
+        lines: list[Line] = []
         y = top
-        for label, line_font, colour, highlight in lines:
+        for label, line_font, colour, highlight, tip in specs:
             if highlight and highlight in marks:
                 line_font = _small(line_font, 0, bold=True)
                 colour = HIGHLIGHT_COLOUR
                 label = "\u25b2 " + label
             metrics = QFontMetrics(line_font)
-            painter.setFont(line_font)
-            painter.setPen(colour)
             mode = Qt.TextElideMode.ElideMiddle if line_font is not font \
                 else Qt.TextElideMode.ElideRight
-            painter.drawText(QRect(left, y, width, metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft, metrics.elidedText(label, mode, width))
+            shown = metrics.elidedText(label, mode, width)
+            lines.append(Line(QRect(left, y, width, metrics.height()), shown, line_font,
+                              colour, tip or (label if shown != label else "")))
             y += metrics.height() + 3
         note_font = _small(font, -1)
         metrics = QFontMetrics(note_font)
-        painter.setFont(note_font)
         reason = str(index.data(MemberRole.KeeperReason) or "")
         if reason:
-            painter.setPen(KEEP_COLOUR)
-            # the card has room for the deciding rule; the header shows the whole reason
+            # the card has room for the deciding rule; the tooltip shows the whole reason
             label = self.tr("Kept: {reason}").format(reason=reason.split(";")[0])
-            painter.drawText(QRect(left, y + 2, width, metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
+            lines.append(Line(QRect(left, y + 2, width, metrics.height()),
+                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, width),
+                              note_font, KEEP_COLOUR,
+                              self.tr("Kept: {reason}").format(reason=reason)))
             y += metrics.height() + 3
         lost = lost_label([str(w) for w in index.data(MemberRole.Lost) or ()])
-        if lost:  # a marked copy that takes history to the trash
-            painter.setFont(_small(font, -1, bold=True))
-            painter.setPen(WARNING_COLOUR)
-            two_lines = 2 * QFontMetrics(painter.font()).height() + 2  # wraps once at most
-            painter.drawText(QRect(left, y + 2, width, min(two_lines, card.bottom() - y - 4)),
-                             Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
-                             "\u26a0 " + lost)
+        if lost:  # a marked copy that takes history to the trash; wraps once at most
+            warning = _small(font, -1, bold=True)
+            two_lines = 2 * QFontMetrics(warning).height() + 2
+            lines.append(Line(QRect(left, y + 2, width, min(two_lines, card.bottom() - y - 4)),
+                              "\u26a0 " + lost, warning, WARNING_COLOUR, lost, wrap=True))
+        return lines
+
+    def _paint_facts(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
+                     card: QRect, top: int) -> None:
+        painter.save()
+        for line in self._fact_lines(option, index, card, top):
+            painter.setFont(line.font)
+            painter.setPen(line.colour)
+            flags = Qt.AlignmentFlag.AlignLeft | (Qt.TextFlag.TextWordWrap if line.wrap
+                                                  else Qt.AlignmentFlag.AlignTop)
+            painter.drawText(line.rect, flags, line.text)
         painter.restore()
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView,
+                  option: QStyleOptionViewItem, index: AnyIndex) -> bool:
+        """Over a shortened line, its full text (a name's path, a folder's full path)."""
+        if event.type() == QEvent.Type.ToolTip and index.isValid():
+            rect: QRect = option.rect
+            card, _thumb, check = self._geometry(rect)
+            for line in self._fact_lines(option, index, card, check.bottom() + 8):
+                if line.tip and line.rect.contains(event.pos()):
+                    QToolTip.showText(event.globalPos(), line.tip, view.viewport(), line.rect)
+                    return True
+        return super().helpEvent(event, view, option, index)
 
     def editorEvent(self, event: QEvent, model: object, option: QStyleOptionViewItem,
                     index: AnyIndex) -> bool:
@@ -306,25 +332,20 @@ class GroupDelegate(QStyledItemDelegate):
                        self.loader.error(path, side), palette, _small(font, -3))
         left = thumb.right() + 10
         right = rect.right() - 10
-        kind = str(index.data(GroupRole.Kind))
-        badge_font = _small(font, -1.5, bold=True)
         top = rect.top() + 9
-        badge = pill(painter, QRect(left, top, 0, 0), kind_label(kind),
-                     KIND_COLOURS.get(kind, QColor("gray")), badge_font)
         painter.save()
         size_font = _small(font, 0, bold=True)
         reclaim = text.data_size(int(index.data(GroupRole.Reclaimable)))
         size_width = QFontMetrics(size_font).horizontalAdvance(reclaim)
+        badge_height = QFontMetrics(_small(font, -1.5, bold=True)).height() + 4
         painter.setFont(size_font)
         painter.setPen(text_colour)
-        painter.drawText(QRect(right - size_width, top, size_width, badge.height()),
+        painter.drawText(QRect(right - size_width, top, size_width, badge_height),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, reclaim)
-        painter.setFont(font)
-        count = int(index.data(GroupRole.Count))
-        copies = plural(self.tr("%n copies", "", count), count)
-        painter.drawText(QRect(badge.right() + 8, top, right - size_width - badge.right() - 16,
-                               badge.height()), Qt.AlignmentFlag.AlignVCenter, copies)
-        second = QRect(left, badge.bottom() + 5, right - left, QFontMetrics(font).height())
+        self._paint_contents(painter, QRect(left, top, right - size_width - 8 - left,
+                                            badge_height),
+                             list(index.data(GroupRole.Contents) or ()), font, text_colour)
+        second = QRect(left, top + badge_height + 5, right - left, QFontMetrics(font).height())
         name = text.name_of(path)
         marked = int(index.data(GroupRole.MarkedCount))
         status = (plural(self.tr("%n marked", "", marked), marked) if marked
@@ -342,6 +363,42 @@ class GroupDelegate(QStyledItemDelegate):
                          metrics.elidedText(name, Qt.TextElideMode.ElideMiddle,
                                             second.width() - status_width - 10))
         painter.restore()
+
+    @staticmethod
+    def _paint_contents(painter: QPainter, rect: QRect, parts: list[tuple[str, int]],
+                        font: QFont, colour: QColor) -> None:
+        """A badge per kind of copy ("2 identical", "1 similar"); what does not fit as a
+        badge is written after them (the row's tooltip says it all)."""
+        badge_font = _small(font, -1.5, bold=True)
+        metrics = QFontMetrics(badge_font)
+        labels = [(match_label(match, count), match) for match, count in parts]
+        widths = [metrics.horizontalAdvance(label) + 12 for label, _ in labels]
+        x = rect.left()
+        for i, (label, match) in enumerate(labels):
+            if i and x + sum(widths[i:]) + 5 * (len(widths) - i - 1) > rect.right():
+                rest = ", ".join(label for label, _ in labels[i:])
+                small = _small(font, -1)
+                painter.setFont(small)
+                painter.setPen(colour)
+                painter.drawText(QRect(x, rect.top(), rect.right() - x, rect.height()),
+                                 Qt.AlignmentFlag.AlignVCenter, QFontMetrics(small).elidedText(
+                                     rest, Qt.TextElideMode.ElideRight, rect.right() - x))
+                return
+            box = pill(painter, QRect(x, rect.top(), 0, 0), label,
+                       KIND_COLOURS.get(match, QColor("gray")), badge_font)
+            x = box.right() + 5
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of text on a card: where, what, how, and its tooltip ("" for none)."""
+
+    rect: QRect
+    text: str
+    font: QFont
+    colour: QColor
+    tip: str
+    wrap: bool = False
 
 
 def _with_alpha(colour: QColor, alpha: int) -> QColor:

@@ -11,13 +11,12 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
@@ -26,10 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import desktop, text
-from dupeviewer.gui.models.groups import GroupModel, Sort, kind_label
+from dupeviewer.gui.models.groupfilter import GroupFilter, Show
+from dupeviewer.gui.models.groups import GroupModel, Sort, contents_label
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate, GroupDelegate
+from dupeviewer.gui.widgets.groupbar import GroupBar
 
 if TYPE_CHECKING:
     from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
@@ -41,36 +42,52 @@ GROUP_KEYS = {Qt.Key.Key_Up: -1, Qt.Key.Key_K: -1, Qt.Key.Key_Down: 1, Qt.Key.Ke
 COPY_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
 
 
+class GroupListView(QListView):
+    """The group list; when no group matches the search, it says so in its empty space."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.placeholder = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if not self.placeholder or model is None or model.rowCount():
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(self.viewport().rect().adjusted(16, 24, -16, -16),
+                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                         | Qt.TextFlag.TextWordWrap, self.placeholder)
+        painter.end()
+
+
 class GroupList(QWidget):
-    """The groups, sortable; emits the Review index of the current group."""
+    """The groups, searchable, filtered and sorted; emits the Review index of the current
+    group (-1 for none)."""
 
     current_changed = Signal(int)
+    nothing_matches = Signal(bool)  # the search hides every group
 
     def __init__(self, review: Review, loader: ThumbnailLoader,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.review = review
         self.model = GroupModel(review, self)
+        self.proxy = GroupFilter(self.model, self)
+        self._shown = -1  # the last group shown, to return to when a search lets it back
+        self._none = False  # the search hides every group
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        header = QHBoxLayout()
         self.title = QLabel()
-        header.addWidget(self.title)
-        header.addStretch()
-        self.sort = QComboBox()
-        self.sort.setAccessibleName(self.tr("Sort groups by"))
-        self.sort.setToolTip(self.tr("Sort the groups"))
-        for sort, label in ((Sort.Reclaimable, self.tr("Space reclaimable")),
-                            (Sort.Copies, self.tr("Number of copies")),
-                            (Sort.Kind, self.tr("Kind")), (Sort.Name, self.tr("Name"))):
-            self.sort.addItem(label, int(sort))
-        self.sort.currentIndexChanged.connect(self._on_sort)
-        header.addWidget(self.sort)
-        layout.addLayout(header)
-        self.view = QListView()
+        layout.addWidget(self.title)
+        self.bar = GroupBar()
+        self.sort = self.bar.sort
+        layout.addWidget(self.bar)
+        self.view = GroupListView()
         self.view.setAccessibleName(self.tr("Duplicate groups"))
-        self.view.setModel(self.model)
+        self.view.setModel(self.proxy)
         self.view.setItemDelegate(GroupDelegate(loader, self.view))
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -78,8 +95,20 @@ class GroupList(QWidget):
         self.view.setMinimumWidth(300)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         layout.addWidget(self.view)
-        self.model.modelReset.connect(self._update_title)
-        self.model.rowsRemoved.connect(self._update_title)
+        QWidget.setTabOrder(self.bar.sort, self.view)
+        self.bar.filter_changed.connect(self._on_filter)
+        self.bar.sort_changed.connect(self._on_sort)
+        self.bar.leave.connect(self._back_to_list)
+        # one title update per pass of the event loop, not one per range of rows a filter
+        # shows or hides (thousands, when the kinds alternate down the list)
+        self._title_timer = QTimer(self)
+        self._title_timer.setSingleShot(True)
+        self._title_timer.setInterval(0)
+        self._title_timer.timeout.connect(self._update_title)
+        for signal in (self.proxy.modelReset, self.proxy.rowsRemoved,
+                       self.proxy.rowsInserted, self.proxy.layoutChanged):
+            signal.connect(self._title_timer.start)
+        self.proxy.modelReset.connect(self._forget_shown)
         loader.ready.connect(self.view.viewport().update)
         loader.restarted.connect(self.view.viewport().update)
         # Fast scrolling through thousands of groups: drop the thumbnails queued for rows
@@ -89,17 +118,22 @@ class GroupList(QWidget):
 
     def current(self) -> int:
         index = self.view.currentIndex()
-        return self.model.group_index(index.row()) if index.isValid() else -1
+        return self.proxy.group_index(index.row()) if index.isValid() else -1
 
     def select_row(self, row: int) -> None:
-        count = self.model.rowCount()
+        """Make row ``row`` of the list (as filtered) current, clamped to the list."""
+        count = self.proxy.rowCount()
         if count == 0:
             return
         row = min(max(row, 0), count - 1)
-        index = self.model.index(row, 0)
+        index = self.proxy.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.view.scrollTo(index)
+
+    def select_group(self, g: int) -> None:
+        """Make Review group ``g`` current, or the first listed group if it is hidden."""
+        self.select_row(self.proxy.row_of(g) if g >= 0 else 0)
 
     def step(self, delta: int) -> None:
         row = self.view.currentIndex().row()
@@ -114,22 +148,63 @@ class GroupList(QWidget):
         """Make the group holding ``path`` current (the first group if none does)."""
         for g, group in enumerate(self.review.groups):
             if path is not None and any(m.path == path for m in group.members):
-                self.select_row(self.model.row_of(g))
+                self.select_group(g)
                 return
         self.select_row(0)
 
     def _on_current(self, current: QModelIndex, previous: QModelIndex) -> None:
-        self.current_changed.emit(self.model.group_index(current.row())
-                                  if current.isValid() else -1)
+        g = self.proxy.group_index(current.row()) if current.isValid() else -1
+        if g >= 0:
+            self._shown = g
+        self.proxy.pin(g)
+        self.current_changed.emit(g)
 
-    def _on_sort(self) -> None:
-        self.model.set_sort(Sort(int(self.sort.currentData())))
+    def _forget_shown(self) -> None:
+        self._shown = -1
+
+    def _on_filter(self, query: str, show: int) -> None:
+        """Filter the list; the current group stays current while it matches, and comes
+        back when a later search lets it back in; otherwise the first match is current."""
+        target = self.current()
+        if target < 0:
+            target = self._shown
+        self.proxy.set_filter(query, Show(show))
+        if self.current() != target or target < 0:
+            self.select_group(target)
+        elif self.view.currentIndex().isValid():
+            self.view.scrollTo(self.view.currentIndex())
+        self.proxy.pin(self.current())
+        self._update_title()
+
+    def _on_sort(self, sort: int) -> None:
+        self.model.set_sort(Sort(sort))
         if self.view.currentIndex().isValid():
             self.view.scrollTo(self.view.currentIndex())
 
+    def _back_to_list(self) -> None:
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.view.currentIndex().isValid():
+            self.select_row(0)
+
     def _update_title(self) -> None:
-        count = self.model.rowCount()
-        self.title.setText(plural(self.tr("<b>%n group(s)</b>", "", count), count))
+        self._title_timer.stop()
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        none = self.proxy.filtering and total > 0 and shown == 0
+        if none:
+            self.title.setText(self.tr("<b>No groups match</b>"))
+        elif self.proxy.filtering:
+            self.title.setText(plural(self.tr("<b>{shown} of %n group(s)</b>", "", total),
+                                      total).format(shown=text.number(shown)))
+        else:
+            self.title.setText(plural(self.tr("<b>%n group(s)</b>", "", total), total))
+        self.view.placeholder = self.tr(
+            "No groups match the search.\nPress Esc in the search box, or show all groups, "
+            "to see them again.") if none else ""
+        self.view.viewport().update()
+        if none != self._none:
+            self._none = none
+            self.nothing_matches.emit(none)
 
 
 class CardsPanel(QWidget):
@@ -143,6 +218,7 @@ class CardsPanel(QWidget):
         super().__init__(parent)
         self.review = review
         self.model = MemberModel(review, self)
+        self._nothing_matches = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 8, 0)
         layout.setSpacing(2)
@@ -152,6 +228,7 @@ class CardsPanel(QWidget):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)  # a long file name does not widen the window
         self.subtitle = QLabel()
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setWordWrap(True)
@@ -229,6 +306,12 @@ class CardsPanel(QWidget):
         return True
 
     # header -----------------------------------------------------------------------
+    def set_nothing_matches(self, nothing: bool) -> None:
+        """The group list's search hides every group: say so instead of "No group"."""
+        self._nothing_matches = nothing
+        if self.model.group < 0:  # the header of a group shown does not change
+            self._update_header()
+
     def _on_reset(self) -> None:
         if self.model.rowCount():
             self.select_row(0)
@@ -237,14 +320,22 @@ class CardsPanel(QWidget):
     def _update_header(self) -> None:
         g = self.model.group
         if g < 0:
+            if self._nothing_matches:
+                self.title.setText(self.tr("No groups match"))
+                self.title.setToolTip("")
+                self.subtitle.setText(self.tr("Clear the search (Esc) or show all groups "
+                                              "to see them again."))
+                return
             self.title.setText(self.tr("No group selected") if len(self.review)
                                else self.tr("No duplicates found"))
+            self.title.setToolTip("")
             self.subtitle.setText("")
             return
         group = self.review.groups[g]
-        self.title.setText(self.tr("{kind} \u2014 {count} copies of {name}").format(
-            kind=kind_label(group.kind), count=len(group.members),
+        self.title.setText(self.tr("{count} copies of {name} \u2014 {contents}").format(
+            contents=contents_label(group), count=len(group.members),
             name=text.name_of(group.keep.path)))
+        self.title.setToolTip(group.keep.path)
         marked = self.review.marked(g)
         self.subtitle.setText(self.tr(
             "Suggested keeper: {reason}.  {marked} marked for the Trash ({size}).").format(
