@@ -23,6 +23,8 @@ from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dupeviewer.core.cancel import ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,75 @@ class EmptyPage(QWidget):
             self.title.setText(plural(self.tr("Ready to scan %n folder(s)", "", folders), folders))
         else:
             self.title.setText(self.tr("Find duplicate photos"))
+
+
+class NothingFoundPage(QWidget):
+    """A scan that found no duplicates: how many photos were checked, and what to try."""
+
+    loosen = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("No duplicates found"))
+        layout = QVBoxLayout(self)
+        layout.addStretch(3)
+        self.title = _headline(QLabel(self.tr("No duplicates found")), 5)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        self.detail = QLabel()
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+        layout.addSpacing(6)
+        self.hint = muted(QLabel())
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        layout.addSpacing(16)
+        row = QHBoxLayout()
+        row.addStretch()
+        self.loosen_button = QPushButton(self.tr("Loosen Similarity"))
+        self.loosen_button.setMinimumHeight(32)
+        self.loosen_button.setToolTip(self.tr("Move the Similarity slider towards loose: the "
+                                              "photos are grouped again without reading them"))
+        self.loosen_button.clicked.connect(self.loosen)
+        row.addWidget(self.loosen_button)
+        row.addStretch()
+        layout.addLayout(row)
+        layout.addStretch(4)
+        for label in (self.detail, self.hint):
+            label.setMaximumWidth(560)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        layout.setAlignment(self.detail, Qt.AlignmentFlag.AlignHCenter)
+        layout.setAlignment(self.hint, Qt.AlignmentFlag.AlignHCenter)
+
+    def show_checked(self, photos: int, folders: Sequence[str], threshold: int,
+                     loosest: int, cancelled: bool = False) -> None:
+        """Say what was compared (``photos`` in ``folders``) and suggest a looser
+        similarity unless the slider is already at ``loosest``."""
+        names = text.folder_names(folders)
+        checked = plural(self.tr("%n photo(s)", "", photos), photos)
+        if cancelled:
+            detail = self.tr("The scan was cancelled after checking {photos} in {folders}: "
+                             "no two of them are copies of each other.")
+        else:
+            detail = self.tr("dupeviewer checked {photos} in {folders}: no two of them are "
+                             "copies of each other.")
+        self.detail.setText(detail.format(photos=checked, folders=names))
+        if threshold < loosest:
+            self.hint.setText(self.tr(
+                "Looking for edited or resized copies? Loosen the similarity (now {value} of "
+                "{loosest}) to count less alike pictures as near duplicates; the photos are "
+                "grouped again at once, without reading them.").format(
+                    value=threshold, loosest=loosest))
+        else:
+            self.hint.setText(self.tr(
+                "The similarity is already at its loosest. Try Rotated copies, or add the "
+                "folders that hold the other copies."))
+        self.loosen_button.setVisible(threshold < loosest)
 
 
 PHASES = {

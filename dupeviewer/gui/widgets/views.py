@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from dupeviewer.gui import desktop, text
+from dupeviewer.gui import desktop, look, text
 from dupeviewer.gui.models.groups import GroupModel, Sort, kind_label
 from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.text import plural
@@ -39,6 +40,13 @@ log = logging.getLogger(__name__)
 
 GROUP_KEYS = {Qt.Key.Key_Up: -1, Qt.Key.Key_K: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_J: 1}
 COPY_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+
+
+def _gallery(view: QWidget) -> None:
+    """Cards (Base) on the window colour, as in a gallery."""
+    palette = look.fresh_palette(view)
+    palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    look.set_palette(view, palette)
 
 
 class GroupList(QWidget):
@@ -176,10 +184,16 @@ class CardsPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda index: self.compare_requested.emit(index.row()))
-        palette = self.view.palette()  # cards (Base) on the window colour, as in a gallery
-        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-        self.view.setPalette(palette)
+        look.follow_palette(self.view, _gallery)
         layout.addWidget(self.view, 1)
+        self.footer = QHBoxLayout()  # the window puts its main action here
+        self.footer.setContentsMargins(0, 6, 4, 8)
+        keys = look.muted(QLabel(self.tr(
+            "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
+            "\u00b7  Enter compares")))
+        keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.footer.addWidget(keys, 1)
+        layout.addLayout(self.footer)
         loader.ready.connect(self.view.viewport().update)
         loader.restarted.connect(self.view.viewport().update)
         self.model.modelReset.connect(self._on_reset)
