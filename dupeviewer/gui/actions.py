@@ -213,6 +213,9 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     marks_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     bar.addWidget(marks_button)
     bar.addAction(undo)
+    spacer = QWidget()  # the slider's row keeps its size on a wide window
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    bar.addWidget(spacer)
     return threshold, threshold_label, rotations, _trash_button(window, trash)
 
 
@@ -231,5 +234,6 @@ def _trash_button(window: QMainWindow, trash: QAction) -> QToolButton:
         "QToolButton#trash-button:enabled { background: #c62828; color: white;"
         " border: 1px solid #a61f1f; font-weight: bold; }"
         "QToolButton#trash-button:enabled:hover { background: #d32f2f; }"
-        "QToolButton#trash-button:enabled:pressed { background: #b71c1c; }")
+        "QToolButton#trash-button:enabled:pressed { background: #b71c1c; }"
+        "QToolButton#trash-button:disabled { border: 1px solid palette(mid); }")
     return trash_button

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyle, QWidget
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleOption, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -245,7 +245,7 @@ def dark_palette() -> QPalette:
         role.AlternateBase: "#303030", role.ToolTipBase: "#3a3a3a",
         role.ToolTipText: "#e8e8e8", role.PlaceholderText: "#9a9a9a", role.Text: "#e8e8e8",
         role.Button: "#353535", role.ButtonText: "#e8e8e8", role.BrightText: "#ff6b6b",
-        role.Light: "#4a4a4a", role.Midlight: "#3d3d3d", role.Mid: "#5c5c5c",
+        role.Light: "#4a4a4a", role.Midlight: "#3d3d3d", role.Mid: "#6a6a6a",
         role.Dark: "#1a1a1a", role.Shadow: "#0c0c0c", role.Highlight: "#3a78c9",
         role.HighlightedText: "#ffffff", role.Link: "#7ab4ff", role.LinkVisited: "#c19cff",
         role.Accent: "#3a78c9",
@@ -258,6 +258,23 @@ def dark_palette() -> QPalette:
     palette.setColor(disabled, role.Highlight, QColor("#4a4a4a"))
     palette.setColor(disabled, role.HighlightedText, QColor("#9a9a9a"))
     return palette
+
+
+class OutlinedStyle(QProxyStyle):
+    """Fusion, with check boxes outlined on a dark palette: Fusion draws their outline
+    from a darker Window colour, which vanishes on a dark Base."""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element == QStyle.PrimitiveElement.PE_IndicatorCheckBox \
+                and is_dark(option.palette):
+            painter.save()
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            rect: QRect = option.rect
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.restore()
 
 
 SCHEMES = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}
@@ -285,8 +302,8 @@ class _Scheme(QObject):
         if dark == is_dark(self.app.palette()):
             return  # the platform's own palette already fits
         if dark:
-            if self.app.style().name().lower() != "fusion":
-                self.app.setStyle("Fusion")  # a style that paints with any palette
+            if not isinstance(self.app.style(), OutlinedStyle):
+                self.app.setStyle(OutlinedStyle("Fusion"))  # paints with any palette
             self.app.setPalette(dark_palette())
             self.ours = True
         elif self.ours:
@@ -303,7 +320,3 @@ def follow_scheme(app: QApplication, forced: str = "") -> QObject:
         existing.apply(app.styleHints().colorScheme())
         return existing
     return _Scheme(app, SCHEMES.get(forced))
-
-
-def scheme_name(app: QGuiApplication) -> str:
-    return "dark" if is_dark(app.palette()) else "light"

@@ -94,7 +94,7 @@ class WrappingDelegate(QStyledItemDelegate):
         sized.rect = QRect(rect.left(), rect.top(),  # a valid rect, or no wrapping
                            self.tree.header().sectionSize(index.column()), max(1, rect.height()))
         sized.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
-        return super().sizeHint(sized, index)
+        return super().sizeHint(sized, index) + QSize(0, 4)  # rows apart when they wrap
 
 
 class ConfirmTrashDialog(QDialog):
@@ -191,6 +191,9 @@ class ProblemsDialog(QDialog):
             item = QTreeWidgetItem([os.path.basename(path) or path, reason])
             item.setToolTip(0, path)
             item.setToolTip(1, reason)
+            for column in (0, 1):  # a name beside the first line of a long reason
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft
+                                      | Qt.AlignmentFlag.AlignTop)
             self.files.addTopLevelItem(item)
         layout.addWidget(self.files, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

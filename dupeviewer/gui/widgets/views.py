@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,6 +40,24 @@ log = logging.getLogger(__name__)
 
 GROUP_KEYS = {Qt.Key.Key_Up: -1, Qt.Key.Key_K: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_J: 1}
 COPY_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way to its neighbours: cut with an ellipsis when it has less
+    room than it needs, the whole text then in its tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.whole = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        shown = self.fontMetrics().elidedText(self.whole, Qt.TextElideMode.ElideRight,
+                                              max(0, self.contentsRect().width()))
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip("" if shown == self.whole else self.whole)
+        super().resizeEvent(event)
 
 
 def _gallery(view: QWidget) -> None:
@@ -188,11 +206,10 @@ class CardsPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.footer = QHBoxLayout()  # the window puts its main action here
         self.footer.setContentsMargins(0, 6, 4, 8)
-        keys = look.muted(QLabel(self.tr(
+        self.keys = look.muted(ElidedLabel(self.tr(
             "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
             "\u00b7  Enter compares")))
-        keys.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.footer.addWidget(keys, 1)
+        self.footer.addWidget(self.keys, 1)
         layout.addLayout(self.footer)
         loader.ready.connect(self.view.viewport().update)
         loader.restarted.connect(self.view.viewport().update)
