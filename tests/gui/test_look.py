@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QStyle
 
 from dupeviewer.gui import look
 from dupeviewer.gui.dialogs.files import skipped_dialog
+from dupeviewer.gui.models.groups import GroupRole
 from tests.helpers.pictures import photo_like
 from tests.helpers.window import scan
 
@@ -80,6 +81,48 @@ def test_badges_and_coloured_labels_read_well_on_light_and_dark_palettes(
     marked = look.tint("trash", palette)  # a marked card stays a card of its palette
     assert look.contrast(look.ink("trash", palette), marked) >= 4.0
     assert look.contrast(palette.color(R.Text), marked) >= 7.0
+
+
+def _wcag(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio, worked out here so that the test does not trust look."""
+    def lum(c: QColor) -> float:
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.fixture
+def system_palette(qapp: QApplication) -> Iterator[None]:
+    """Whatever palette a test gives the application, the default one back after."""
+    yield
+    qapp.setPalette(QPalette())
+
+
+@pytest.mark.usefixtures("system_palette")
+@pytest.mark.parametrize("colours", [WHITE, ADWAITA_DARK], ids=["light", "adwaita-dark"])
+def test_n_marked_in_the_group_list_reads_well_on_a_light_and_a_dark_theme(
+        qtbot: QtBot, qapp: QApplication, window: MainWindow, simple_library: Library3,
+        colours: dict[QPalette.ColorRole, str]) -> None:
+    palette = _palette(colours)
+    qapp.setPalette(palette)
+    view = window.groups.view
+    qtbot.waitUntil(lambda: view.palette().color(R.Base) == palette.color(R.Base))
+    scan(qtbot, window, simple_library.root)
+    model = window.groups.model
+    marked = next(row for row in range(model.rowCount())
+                  if model.index(row, 0).data(GroupRole.MarkedCount))
+    window.groups.select_row(1 - marked)  # not selected: drawn in its own colour
+    rect = view.visualRect(window.groups.model.index(marked, 0))
+    image = view.viewport().grab(rect).toImage()
+    base = palette.color(R.Base)
+    ratio = image.devicePixelRatio()
+    # "2 marked" is at the bottom right of the row, right-aligned, clear of the file name
+    xs = range(int((rect.width() - 64) * ratio), int((rect.width() - 8) * ratio))
+    ys = range(int(rect.height() * 0.55 * ratio), int((rect.height() - 8) * ratio))
+    strongest = max(_wcag(image.pixelColor(x, y), base) for x in xs for y in ys)
+    assert strongest >= 4.5
 
 
 @pytest.fixture
