@@ -73,6 +73,11 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("folders", nargs="*", metavar="FOLDER", help="folders to scan at once")
     parser.add_argument("--demo", action="store_true",
                         help="create a demo photo library in a temporary folder and scan it")
+    scheme = parser.add_mutually_exclusive_group()
+    scheme.add_argument("--dark", action="store_const", const="dark", dest="scheme",
+                        default="", help="dark colours, whatever the system's scheme")
+    scheme.add_argument("--light", action="store_const", const="light", dest="scheme",
+                        help="light colours, whatever the system's scheme")
     parser.add_argument("commands", nargs=0, metavar="{scan,undo}", action=_NoOp,
                         help="headless commands: 'dupeviewer scan --help', "
                              "'dupeviewer undo --help'")
@@ -231,7 +236,7 @@ def run_gui(argv: Sequence[str]) -> int:
                          "unset); use 'dupeviewer scan FOLDER' to scan without a window")
     from dupeviewer.gui.app import run
 
-    return run(list(args.folders), demo=args.demo)
+    return run(list(args.folders), demo=args.demo, scheme=args.scheme)
 
 
 def _has_display() -> bool:

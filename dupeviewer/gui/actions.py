@@ -213,19 +213,27 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     marks_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     bar.addWidget(marks_button)
     bar.addAction(undo)
-    spacer = QWidget()
+    spacer = QWidget()  # the slider's row keeps its size on a wide window
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     bar.addWidget(spacer)
+    return threshold, threshold_label, rotations, _trash_button(window, trash)
+
+
+def _trash_button(window: QMainWindow, trash: QAction) -> QToolButton:
+    """The main action as a prominent button, for the window to place where it is always
+    in view (a toolbar would hide it in its overflow menu on a narrow window)."""
+    tr = window.tr
     trash_button = QToolButton()
     trash_button.setDefaultAction(trash)
     trash_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     trash_button.setObjectName("trash-button")
     trash_button.setAccessibleName(tr("Move the marked files to the Trash"))
+    trash_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
     trash_button.setStyleSheet(
+        "QToolButton#trash-button { padding: 6px 14px; border-radius: 4px; }"
         "QToolButton#trash-button:enabled { background: #c62828; color: white;"
-        " border: 1px solid #a61f1f; border-radius: 4px; padding: 4px 10px; font-weight: bold; }"
+        " border: 1px solid #a61f1f; font-weight: bold; }"
         "QToolButton#trash-button:enabled:hover { background: #d32f2f; }"
         "QToolButton#trash-button:enabled:pressed { background: #b71c1c; }"
-        "QToolButton#trash-button:disabled { padding: 4px 10px; }")
-    bar.addWidget(trash_button)
-    return threshold, threshold_label, rotations, trash_button
+        "QToolButton#trash-button:disabled { border: 1px solid palette(mid); }")
+    return trash_button

@@ -19,6 +19,7 @@ from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from dupeviewer import __version__
+from dupeviewer.gui.look import follow_scheme
 from dupeviewer.gui.settings import APPLICATION, ORGANIZATION, ORGANIZATION_DOMAIN
 
 if TYPE_CHECKING:
@@ -187,11 +188,13 @@ def _refuse(app: QApplication, problem: str) -> int:
     return EXIT_BROKEN_BINDING
 
 
-def run(folders: list[str], demo: bool = False) -> int:
-    """Open the window; scan ``folders`` at once (or a generated demo library)."""
+def run(folders: list[str], demo: bool = False, scheme: str = "") -> int:
+    """Open the window; scan ``folders`` at once (or a generated demo library). ``scheme``
+    ("dark", "light") overrides the system's colour scheme, which is followed otherwise."""
     from dupeviewer.gui.main_window import MainWindow
 
     app = application()
+    follow_scheme(app, scheme)
     problem = binding_problem()
     if problem is not None:
         return _refuse(app, problem)

@@ -33,10 +33,10 @@ from dupeviewer.gui.jobs.operations import Operations
 from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.look import icon
 from dupeviewer.gui.models.review import Review
-from dupeviewer.gui.settings import Settings
+from dupeviewer.gui.settings import THRESHOLD_MAX, Settings
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.widgets.folders import FolderPanel
-from dupeviewer.gui.widgets.pages import EmptyPage, ScanPage
+from dupeviewer.gui.widgets.pages import EmptyPage, NothingFoundPage, ScanPage
 from dupeviewer.gui.widgets.status import StatusBar
 from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EMPTY, SCANNING, REVIEW = 0, 1, 2
+EMPTY, SCANNING, REVIEW, NOTHING_FOUND = 0, 1, 2, 3
 
 
 class MainWindow(QMainWindow):
@@ -76,8 +76,9 @@ class MainWindow(QMainWindow):
         self.cards = CardsPanel(self.review, self.loader)
         self.empty = EmptyPage(QApplication.windowIcon())
         self.scan_page = ScanPage()
+        self.nothing = NothingFoundPage()
         self.stack = QStackedWidget()
-        for page in (self.empty, self.scan_page, self.cards):
+        for page in (self.empty, self.scan_page, self.cards, self.nothing):
             self.stack.addWidget(page)
         self.sidebar = QSplitter(Qt.Orientation.Vertical)
         self.sidebar.setObjectName("sidebar")
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([360, 840])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.cards.footer.addWidget(self.commands.trash_button)  # always in view
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.demo_folder = ""
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         self.empty.add_folder.connect(self.choose_folder)
         self.empty.scan.connect(self.ops.start_scan)
         self.scan_page.cancel.connect(self.ops.cancel)
+        self.nothing.loosen.connect(lambda: a.threshold.setValue(a.threshold.value() + 2))
         self.folders.add_requested.connect(self.choose_folder)
         self.folders.changed.connect(self._on_folders_changed)
         self.groups.current_changed.connect(self._on_group)
@@ -275,12 +278,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(len(self.review) > 0 and not busy)
         if scanning:
             self.stack.setCurrentIndex(SCANNING)
+        elif self.review.result is not None and not self.review.result.groups:
+            result = self.review.result
+            self.nothing.show_checked(result.stats.images, result.roots or folders,
+                                      self.settings.threshold, THRESHOLD_MAX, result.cancelled)
+            self.stack.setCurrentIndex(NOTHING_FOUND)
         elif self.review.result is not None:
             self.stack.setCurrentIndex(REVIEW)
         else:
             self.stack.setCurrentIndex(EMPTY)
             self.empty.set_ready(len(folders))
         self.sidebar.setVisible(bool(folders) or self.review.result is not None or scanning)
+        if not self.demo_folder:
+            self.setWindowTitle(text.window_title(folders))
         self._update_marks()
 
     def show_result(self, result: ScanResult, options: Options,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def data_size(size: int) -> str:
@@ -59,3 +63,22 @@ def plural(translated: str, n: int) -> str:
 def counted(context: str, source: str, n: int) -> str:
     """``QCoreApplication.translate`` with a count, English plurals built in."""
     return plural(QCoreApplication.translate(context, source, "", n), n)
+
+
+def folder_names(folders: Sequence[str], shown: int = 3) -> str:
+    """``Pictures``, ``Pictures, Backup``, ``Pictures, Backup, Phone and 2 more``: the last
+    part of each folder's path, as a title or a sentence names them."""
+    names = [os.path.basename(os.path.normpath(f)) or f for f in folders]
+    if len(names) <= shown:
+        return ", ".join(names)
+    more = len(names) - shown + 1
+    return QCoreApplication.translate("text", "{names} and {more} more").format(
+        names=", ".join(names[:shown - 1]), more=more)
+
+
+def window_title(folders: Sequence[str]) -> str:
+    """``Pictures, Backup — dupeviewer``; just ``dupeviewer`` with no folder."""
+    if not folders:
+        return "dupeviewer"
+    return QCoreApplication.translate("text", "{folders} — dupeviewer").format(
+        folders=folder_names(folders))

@@ -6,7 +6,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -75,6 +77,24 @@ def _icon_header(dialog: QDialog,
     top.setSpacing(14)
     top.addWidget(_icon_label(dialog, pixmap))
     return layout, top
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Text that wraps to its column's width, so a row is as tall as its whole text (the
+    tree asks for row heights without saying how wide the column is)."""
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+                 ) -> QSize:
+        sized = QStyleOptionViewItem(option)
+        rect: QRect = option.rect
+        sized.rect = QRect(rect.left(), rect.top(),  # a valid rect, or no wrapping
+                           self.tree.header().sectionSize(index.column()), max(1, rect.height()))
+        sized.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        return super().sizeHint(sized, index) + QSize(0, 4)  # rows apart when they wrap
 
 
 class ConfirmTrashDialog(QDialog):
@@ -158,6 +178,12 @@ class ProblemsDialog(QDialog):
         layout.addLayout(top)
         self.files = _file_tree([self.tr("File"), self.tr("Reason")])
         self.files.setAccessibleName(title)
+        self.files.setWordWrap(True)  # the whole reason, on as many lines as it takes
+        self.files.setUniformRowHeights(False)
+        self.files.setItemDelegateForColumn(1, WrappingDelegate(self.files))
+        # rows are as tall as their reason at the column's width: measure again on a resize
+        self.files.header().sectionResized.connect(
+            lambda *_: self.files.scheduleDelayedItemsLayout())
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.files.setColumnWidth(0, 320)
@@ -165,6 +191,9 @@ class ProblemsDialog(QDialog):
             item = QTreeWidgetItem([os.path.basename(path) or path, reason])
             item.setToolTip(0, path)
             item.setToolTip(1, reason)
+            for column in (0, 1):  # a name beside the first line of a long reason
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft
+                                      | Qt.AlignmentFlag.AlignTop)
             self.files.addTopLevelItem(item)
         layout.addWidget(self.files, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from dupeviewer.gui import text
+from dupeviewer.gui import look, text
 from dupeviewer.gui.models.groups import GroupRole, match_label
 from dupeviewer.gui.models.members import MemberRole, lost_label
 from dupeviewer.gui.text import plural
@@ -45,15 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KIND_COLOURS = {"exact": QColor("#2e7d32"), "pixels": QColor("#1565c0"),
-                "near": QColor("#c25e00")}
-KEEP_COLOUR = QColor("#2e7d32")
-REFERENCE_COLOUR = QColor("#1565c0")
-TRASH_COLOUR = QColor("#c62828")
-HIGHLIGHT_COLOUR = QColor("#1b6e2a")
-ANIMATED_COLOUR = QColor("#455a64")
-WARNING_COLOUR = QColor("#b54708")
-
 CARD = QSize(248, 428)
 THUMB = QSize(224, 180)
 PAD = 12
@@ -61,17 +52,19 @@ ROW_HEIGHT = 64
 ROW_THUMB = 48
 
 
-def pill(painter: QPainter, rect: QRect, label: str, colour: QColor, font: QFont) -> QRect:
-    """A rounded badge with white text; returns the rect it took."""
+def pill(painter: QPainter, rect: QRect, label: str, meaning: str, palette: QPalette,
+         font: QFont) -> QRect:
+    """A rounded badge in the colour of ``meaning``; returns the rect it took."""
+    colours = look.badge(meaning, palette)
     metrics = QFontMetrics(font)
     width = metrics.horizontalAdvance(label) + 12
     box = QRect(rect.left(), rect.top(), width, metrics.height() + 4)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
+    painter.setBrush(colours.fill)
     painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
-    painter.setPen(QColor("white"))
+    painter.setPen(colours.text)
     painter.setFont(font)
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
     painter.restore()
@@ -142,7 +135,7 @@ class CardDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         background = palette.color(QPalette.ColorRole.Base)
         if marked:
-            background = _blend(background, TRASH_COLOUR, 0.07)
+            background = look.tint("trash", palette)
         border = palette.color(QPalette.ColorRole.Highlight) if selected \
             else palette.color(QPalette.ColorRole.Mid)
         painter.setPen(QPen(border, 2.5 if selected else 1.0))
@@ -159,15 +152,16 @@ class CardDelegate(QStyledItemDelegate):
         badge_font = _small(font, -1.5, bold=True)
         badge_at = thumb.adjusted(6, 6, 0, 0)
         if index.data(MemberRole.IsKeeper):
-            box = pill(painter, badge_at, self.tr("KEEP"), KEEP_COLOUR, badge_font)
+            box = pill(painter, badge_at, self.tr("KEEP"), "keep", palette, badge_font)
             badge_at.setLeft(box.right() + 4)
         if index.data(MemberRole.Reference):
-            pill(painter, badge_at, self.tr("REFERENCE"), REFERENCE_COLOUR, badge_font)
+            pill(painter, badge_at, self.tr("REFERENCE"), "reference", palette,
+                 badge_font)
         if index.data(MemberRole.Animated):  # top right: the card shows the first frame
             label = self.tr("ANIMATED")
             width = QFontMetrics(badge_font).horizontalAdvance(label) + 12
             pill(painter, QRect(thumb.right() - 6 - width, thumb.top() + 6, 0, 0), label,
-                 ANIMATED_COLOUR, badge_font)
+                 "animated", palette, badge_font)
         self._paint_check(painter, option, index, check, marked)
         self._paint_facts(painter, option, index, card, check.bottom() + 8)
 
@@ -187,16 +181,16 @@ class CardDelegate(QStyledItemDelegate):
         label_rect = rect.adjusted(26, 0, 0, 0)
         painter.save()
         if marked:
-            painter.setPen(TRASH_COLOUR)
+            painter.setPen(look.ink("trash", palette))
             painter.setFont(_small(font, 0, bold=True))
             label = self.tr("Move to Trash")
         else:
-            painter.setPen(palette.color(QPalette.ColorRole.Text if enabled
-                                         else QPalette.ColorRole.PlaceholderText))
+            painter.setPen(palette.color(QPalette.ColorRole.Text) if enabled
+                           else look.quiet(palette))
             painter.setFont(font)
             label = self.tr("Move to Trash") if enabled else self.tr("Kept")
         painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter, label)
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(look.quiet(palette))
         painter.setFont(_small(font))
         painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          str(index.data(MemberRole.Similarity)))
@@ -212,7 +206,7 @@ class CardDelegate(QStyledItemDelegate):
         width = card.width() - 2 * PAD
         left = card.left() + PAD
         normal = palette.color(QPalette.ColorRole.Text)
-        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        muted = look.quiet(palette)
         path = str(index.data(MemberRole.Path))
         facts = [str(f) for f in index.data(MemberRole.Facts) or ("", "", "")]
         specs: list[tuple[str, QFont, QColor, str, str]] = [
@@ -235,7 +229,7 @@ class CardDelegate(QStyledItemDelegate):
         for label, line_font, colour, highlight, tip in specs:
             if highlight and highlight in marks:
                 line_font = _small(line_font, 0, bold=True)
-                colour = HIGHLIGHT_COLOUR
+                colour = look.ink("highlight", palette)
                 label = "\u25b2 " + label
             metrics = QFontMetrics(line_font)
             mode = Qt.TextElideMode.ElideMiddle if line_font is not font \
@@ -252,7 +246,7 @@ class CardDelegate(QStyledItemDelegate):
             label = self.tr("Kept: {reason}").format(reason=reason.split(";")[0])
             lines.append(Line(QRect(left, y + 2, width, metrics.height()),
                               metrics.elidedText(label, Qt.TextElideMode.ElideRight, width),
-                              note_font, KEEP_COLOUR,
+                              note_font, look.ink("keep", palette),
                               self.tr("Kept: {reason}").format(reason=reason)))
             y += metrics.height() + 3
         lost = lost_label([str(w) for w in index.data(MemberRole.Lost) or ()])
@@ -260,7 +254,8 @@ class CardDelegate(QStyledItemDelegate):
             warning = _small(font, -1, bold=True)
             two_lines = 2 * QFontMetrics(warning).height() + 2
             lines.append(Line(QRect(left, y + 2, width, min(two_lines, card.bottom() - y - 4)),
-                              "\u26a0 " + lost, warning, WARNING_COLOUR, lost, wrap=True))
+                              "\u26a0 " + lost, warning, look.ink("warning", palette), lost,
+                              wrap=True))
         return lines
 
     def _paint_facts(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex,
@@ -323,7 +318,7 @@ class GroupDelegate(QStyledItemDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected
                                     else QPalette.ColorRole.Text)
-        muted = text_colour if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        muted = text_colour if selected else look.quiet(palette)
         thumb = QRect(rect.left() + 8, rect.top() + (rect.height() - ROW_THUMB) // 2,
                       ROW_THUMB, ROW_THUMB)
         side = int(ROW_THUMB * self.view.devicePixelRatioF())
@@ -344,7 +339,8 @@ class GroupDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, reclaim)
         self._paint_contents(painter, QRect(left, top, right - size_width - 8 - left,
                                             badge_height),
-                             list(index.data(GroupRole.Contents) or ()), font, text_colour)
+                             list(index.data(GroupRole.Contents) or ()), font, text_colour,
+                             palette)
         second = QRect(left, top + badge_height + 5, right - left, QFontMetrics(font).height())
         name = text.name_of(path)
         marked = int(index.data(GroupRole.MarkedCount))
@@ -354,7 +350,7 @@ class GroupDelegate(QStyledItemDelegate):
         metrics = QFontMetrics(small)
         status_width = metrics.horizontalAdvance(status)
         painter.setFont(small)
-        painter.setPen(TRASH_COLOUR if marked and not selected else muted)
+        painter.setPen(look.ink("trash", palette) if marked and not selected else muted)
         painter.drawText(second, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          status)
         painter.setPen(muted)
@@ -366,7 +362,7 @@ class GroupDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_contents(painter: QPainter, rect: QRect, parts: list[tuple[str, int]],
-                        font: QFont, colour: QColor) -> None:
+                        font: QFont, colour: QColor, palette: QPalette) -> None:
         """A badge per kind of copy ("2 identical", "1 similar"); what does not fit as a
         badge is written after them (the row's tooltip says it all)."""
         badge_font = _small(font, -1.5, bold=True)
@@ -385,7 +381,7 @@ class GroupDelegate(QStyledItemDelegate):
                                      rest, Qt.TextElideMode.ElideRight, rect.right() - x))
                 return
             box = pill(painter, QRect(x, rect.top(), 0, 0), label,
-                       KIND_COLOURS.get(match, QColor("gray")), badge_font)
+                       match if match in look.HUES else "other", palette, badge_font)
             x = box.right() + 5
 
 
@@ -406,11 +402,4 @@ def _with_alpha(colour: QColor, alpha: int) -> QColor:
     result.setAlpha(alpha)
     return result
 
-
-def _blend(base: QColor, tint: QColor, amount: float) -> QColor:
-    return QColor(
-        round(base.red() * (1 - amount) + tint.red() * amount),
-        round(base.green() * (1 - amount) + tint.green() * amount),
-        round(base.blue() * (1 - amount) + tint.blue() * amount),
-    )
 

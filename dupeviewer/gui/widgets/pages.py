@@ -23,6 +23,8 @@ from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from dupeviewer.core.cancel import ProgressEvent
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,76 @@ class EmptyPage(QWidget):
             self.title.setText(plural(self.tr("Ready to scan %n folder(s)", "", folders), folders))
         else:
             self.title.setText(self.tr("Find duplicate photos"))
+
+
+class NothingFoundPage(QWidget):
+    """A scan that found no duplicates: how many photos were checked, and what to try."""
+
+    loosen = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("No duplicates found"))
+        outer = QVBoxLayout(self)
+        outer.addStretch(3)
+        box = QWidget()
+        box.setMaximumWidth(560)
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(box)
+        self.title = _headline(QLabel(self.tr("No duplicates found")), 5)
+        layout.addWidget(self.title)
+        layout.addSpacing(8)
+        self.detail = QLabel()
+        layout.addWidget(self.detail)
+        layout.addSpacing(4)
+        self.hint = muted(QLabel())
+        layout.addWidget(self.hint)
+        for label in (self.title, self.detail, self.hint):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+        layout.addSpacing(16)
+        row = QHBoxLayout()
+        row.addStretch()
+        self.loosen_button = QPushButton(self.tr("Loosen Similarity"))
+        self.loosen_button.setMinimumHeight(32)
+        self.loosen_button.setToolTip(self.tr("Move the Similarity slider towards loose: the "
+                                              "photos are grouped again without reading them"))
+        self.loosen_button.clicked.connect(self.loosen)
+        row.addWidget(self.loosen_button)
+        row.addStretch()
+        layout.addLayout(row)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(box, 6)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(4)
+
+    def show_checked(self, photos: int, folders: Sequence[str], threshold: int,
+                     loosest: int, cancelled: bool = False) -> None:
+        """Say what was compared (``photos`` in ``folders``) and suggest a looser
+        similarity unless the slider is already at ``loosest``."""
+        names = text.folder_names(folders)
+        checked = plural(self.tr("%n photo(s)", "", photos), photos)
+        if cancelled:
+            detail = self.tr("The scan was cancelled after checking {photos} in {folders}: "
+                             "no two of them are copies of each other.")
+        else:
+            detail = self.tr("dupeviewer checked {photos} in {folders}: no two of them are "
+                             "copies of each other.")
+        self.detail.setText(detail.format(photos=checked, folders=names))
+        if threshold < loosest:
+            self.hint.setText(self.tr(
+                "Looking for edited or resized copies? Loosen the similarity (now {value} of "
+                "{loosest}) to count less alike pictures as near duplicates; the photos are "
+                "grouped again at once, without reading them.").format(
+                    value=threshold, loosest=loosest))
+        else:
+            self.hint.setText(self.tr(
+                "The similarity is already at its loosest. Try Rotated copies, or add the "
+                "folders that hold the other copies."))
+        self.loosen_button.setVisible(threshold < loosest)
 
 
 PHASES = {

@@ -14,17 +14,19 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from dupeviewer.gui import desktop, text
+from dupeviewer.gui import desktop, look, text
 from dupeviewer.gui.models.groupfilter import GroupFilter, Show
 from dupeviewer.gui.models.groups import GroupModel, Sort, contents_label
 from dupeviewer.gui.models.members import MemberModel, MemberRole
@@ -55,11 +57,36 @@ class GroupListView(QListView):
         if not self.placeholder or model is None or model.rowCount():
             return
         painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.setPen(look.quiet(self.palette()))
         painter.drawText(self.viewport().rect().adjusted(16, 24, -16, -16),
                          Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                          | Qt.TextFlag.TextWordWrap, self.placeholder)
         painter.end()
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way to its neighbours: cut with an ellipsis when it has less
+    room than it needs, the whole text then in its tooltip."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.whole = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        shown = self.fontMetrics().elidedText(self.whole, Qt.TextElideMode.ElideRight,
+                                              max(0, self.contentsRect().width()))
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip("" if shown == self.whole else self.whole)
+        super().resizeEvent(event)
+
+
+def _gallery(view: QWidget) -> None:
+    """Cards (Base) on the window colour, as in a gallery."""
+    palette = look.fresh_palette(view)
+    palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    look.set_palette(view, palette)
 
 
 class GroupList(QWidget):
@@ -253,10 +280,15 @@ class CardsPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda index: self.compare_requested.emit(index.row()))
-        palette = self.view.palette()  # cards (Base) on the window colour, as in a gallery
-        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
-        self.view.setPalette(palette)
+        look.follow_palette(self.view, _gallery)
         layout.addWidget(self.view, 1)
+        self.footer = QHBoxLayout()  # the window puts its main action here
+        self.footer.setContentsMargins(0, 6, 4, 8)
+        self.keys = look.muted(ElidedLabel(self.tr(
+            "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
+            "\u00b7  Enter compares")))
+        self.footer.addWidget(self.keys, 1)
+        layout.addLayout(self.footer)
         loader.ready.connect(self.view.viewport().update)
         loader.restarted.connect(self.view.viewport().update)
         self.model.modelReset.connect(self._on_reset)
