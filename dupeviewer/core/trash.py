@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
-from dupeviewer.core.grouping import relation
 from dupeviewer.core.journal import Journal, JournalError, default_journal_path
+from dupeviewer.core.relations import relation
 from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.undo import UndoReport, undo_last
 

@@ -128,7 +128,14 @@ class MainWindow(QMainWindow):
         a.export_csv.triggered.connect(lambda: self.exporter.export_results("csv"))
         a.export_paths.triggered.connect(self.exporter.export_marked_paths)
         for rule, action in a.keep_by.items():
-            action.triggered.connect(lambda checked=False, r=rule: self.review.keep_by(r))
+            action.triggered.connect(lambda checked=False, r=rule: self.confirm_rule(r))
+        a.keep_this.triggered.connect(lambda: self.cards.keep(self.cards.current_row()))
+        a.keep_only.triggered.connect(
+            lambda: self.cards.keep(self.cards.current_row(), rest=True))
+        a.next_undecided.toggled.connect(self._on_next_undecided)
+        self.cards.decided.connect(self._after_decision)
+        self.cards.rule_requested.connect(lambda rule, g: self.confirm_rule(rule, None, [g]))
+        self.prompts.rule_confirmed.connect(self.review.keep_by)
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
         a.threshold.valueChanged.connect(self._on_threshold)
         a.rotations.toggled.connect(self._on_rotations)
@@ -183,6 +190,7 @@ class MainWindow(QMainWindow):
         self._show_threshold(s.threshold)
         self.commands.rotations.setChecked(s.rotations)
         self.commands.mark_near.setChecked(s.mark_near)
+        self.commands.next_undecided.setChecked(s.next_undecided)
         self.update_state()
 
     # public -----------------------------------------------------------------------
@@ -216,6 +224,19 @@ class MainWindow(QMainWindow):
         if not self.ops.busy:
             self.prompts.confirm_trash(self.review.marked_files(),
                                        self.review.selection.losses())
+
+    def confirm_rule(self, rule: str, folder: str | None = None,
+                     groups: list[int] | None = None) -> None:
+        """Keep by ``rule`` (in ``groups``, all when None) once the user has seen what it
+        marks."""
+        if self.ops.busy or not len(self.review):
+            return
+        preview = self.review.preview_keep_by(rule, folder, groups)
+        if not preview.groups:
+            self.status.showMessage(self.tr("No group has a copy in {folder}").format(
+                folder=folder), 5000)
+            return
+        self.prompts.confirm_rule(rule, folder, groups, len(self.review), preview)
 
     def show_skipped(self) -> None:
         result = self.review.result
@@ -271,7 +292,8 @@ class MainWindow(QMainWindow):
         has_result = self.review.result is not None
         a.export_json.setEnabled(has_result and not busy)
         a.export_csv.setEnabled(has_result and not busy)
-        for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values()):
+        for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values(),
+                       a.keep_this, a.keep_only):
             action.setEnabled(len(self.review) > 0 and not busy)
         if scanning:
             self.stack.setCurrentIndex(SCANNING)
@@ -327,7 +349,7 @@ class MainWindow(QMainWindow):
         trash.setEnabled(count > 0 and not self.ops.busy)
         self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
         self.status.show_summary(None if self.review.result is None else len(self.review),
-                                 sum(g.reclaimable for g in self.review.groups))
+                                 size, count)
 
     def _fill_keep_in_folder(self) -> None:
         menu = self.commands.keep_in_folder
@@ -338,7 +360,7 @@ class MainWindow(QMainWindow):
                                       "and mark the others").format(folder=folder))
             action.setEnabled(len(self.review) > 0 and not self.ops.busy)
             action.triggered.connect(
-                lambda checked=False, f=folder: self.review.keep_by("folder", f))
+                lambda checked=False, f=folder: self.confirm_rule("folder", f))
 
     # settings-driven changes ------------------------------------------------------
     def _show_threshold(self, value: int) -> None:
@@ -355,6 +377,15 @@ class MainWindow(QMainWindow):
 
     def _on_mark_near(self, checked: bool) -> None:
         self.settings.mark_near = checked
+        self.review.mark_near = checked
+
+    def _on_next_undecided(self, checked: bool) -> None:
+        self.settings.next_undecided = checked
+
+    def _after_decision(self) -> None:
+        if self.settings.next_undecided and not self.groups.next_undecided():
+            self.status.showMessage(self.tr("You have chosen the copy to keep in every "
+                                            "group."), 5000)
 
     def _save_folders(self) -> None:
         """Remember the folder list, but never a demo session's temporary folder list."""

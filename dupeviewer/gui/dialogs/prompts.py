@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dupeviewer.gui import text
 from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, failures_dialog, show_error
 from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.text import plural, rule_words
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from dupeviewer.core.policy import Preview
     from dupeviewer.core.trash import TrashReport, UndoReport
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ class Prompts(QObject):
     """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees."""
 
     trash_confirmed = Signal()
+    rule_confirmed = Signal(str, object, object)  # rule, folder or None, groups or None
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -36,6 +40,7 @@ class Prompts(QObject):
         self.confirm_dialog: ConfirmTrashDialog | None = None
         self.problems_dialog: QObject | None = None
         self.compare_dialog: QObject | None = None
+        self.rule_dialog: QMessageBox | None = None
 
     def confirm_trash(self, files: Sequence[tuple[str, int]],
                       losses: Mapping[str, Sequence[str]]) -> None:
@@ -47,6 +52,36 @@ class Prompts(QObject):
         dialog.finished.connect(dialog.deleteLater)
         self.confirm_dialog = dialog
         dialog.open()
+
+    def confirm_rule(self, rule: str, folder: str | None, groups: list[int] | None,
+                     total: int, preview: Preview) -> None:
+        """Say what a keep-by rule will mark, in one group or in all ``total``, and ask;
+        ``rule_confirmed`` when the user agrees (Cancel is the default)."""
+        words = rule_words(self.tr, rule, folder)
+        one = groups is not None and len(groups) == 1
+        title = self.tr("Keep by Rule in This Group") if one \
+            else self.tr("Keep by Rule in All Groups")
+        if one:
+            question = self.tr("Keep {words} in this group?").format(words=words)
+        elif preview.groups < total:
+            question = plural(self.tr("Keep {words} in the %n group(s) that have one?", "",
+                                      preview.groups), preview.groups).format(words=words)
+        else:
+            question = plural(self.tr("Keep {words} in all %n group(s)?", "", total),
+                              total).format(words=words)
+        box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                          QMessageBox.StandardButton.Cancel, self._parent)
+        box.setInformativeText(plural(self.tr(
+            "This marks %n file(s) ({size}) for the Trash and unmarks the other copies of "
+            "those groups. Nothing moves until you choose Move to Trash.", "",
+            preview.files), preview.files).format(size=text.data_size(preview.bytes)))
+        apply = box.addButton(self.tr("Mark"), QMessageBox.ButtonRole.AcceptRole)
+        apply.setObjectName("apply-rule")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        apply.clicked.connect(lambda: self.rule_confirmed.emit(rule, folder, groups))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.rule_dialog = box
+        box.open()
 
     def _on_confirmed(self) -> None:
         self.confirm_dialog = None
