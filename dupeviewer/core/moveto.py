@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MoveError", "refusal", "move"]
+__all__ = ["MoveError", "inside_scanned", "refusal", "move"]
 
 ATTEMPTS = 5
 """Names tried for one file when others keep appearing in the folder meanwhile."""
@@ -43,6 +43,22 @@ def _inside(path: str, folder: str) -> bool:
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
+def _named_inside(path: str, folder: str) -> bool:
+    path, folder = os.path.normpath(path), os.path.normpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def inside_scanned(destination: str, roots: Sequence[str]) -> str | None:
+    """Why ``destination`` is refused by its name alone (no disk access, for a front end's
+    first answer): inside one of the scanned ``roots``. :func:`refusal` also follows
+    symbolic links."""
+    for root in roots:
+        if _named_inside(destination, root):
+            return (f"{destination} is inside {root}, a folder being scanned: the moved "
+                    "copies would be found again as duplicates")
+    return None
+
+
 def refusal(destination: str, roots: Sequence[str]) -> str | None:
     """Why ``destination`` cannot receive moved copies (in words), or None if it can.
 
@@ -53,10 +69,13 @@ def refusal(destination: str, roots: Sequence[str]) -> str | None:
         return f"{destination} is not an absolute path"
     if not os.path.isdir(destination):
         return f"{destination} is not a folder"
+    named = inside_scanned(destination, roots)
+    if named is not None:
+        return named
     for root in roots:
         if _inside(destination, root):
-            return (f"{destination} is inside {root}, a folder being scanned: the moved "
-                    "copies would be found again as duplicates")
+            return (f"{destination} is inside {root} (through a symbolic link), a folder "
+                    "being scanned: the moved copies would be found again as duplicates")
     if not os.access(destination, os.W_OK | os.X_OK):
         return f"{destination} cannot be written to"
     return None

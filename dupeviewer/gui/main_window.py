@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dupeviewer.core.moveto import inside_scanned
 from dupeviewer.gui import text
 from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs.export import Exporter
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         a.scan.triggered.connect(self.ops.start_scan)
         a.cancel.triggered.connect(self.ops.cancel)
         a.trash.triggered.connect(self.confirm_trash)
+        a.move_to_folder.triggered.connect(self.confirm_move)
         a.undo.triggered.connect(self.ops.undo)
         a.mark_all.triggered.connect(self.review.mark_all_but_keeper)
         a.unmark_all.triggered.connect(self.review.unmark_all)
@@ -170,9 +172,11 @@ class MainWindow(QMainWindow):
         ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))
         ops.trash_progress.connect(self.status.show_progress)
         ops.trashed.connect(self._after_trash)
+        ops.moved.connect(self._after_trash)
         ops.undone.connect(self.prompts.undo_summary)
         ops.failed.connect(self.prompts.error)
         self.prompts.trash_confirmed.connect(ops.start_trash)
+        self.prompts.move_confirmed.connect(ops.start_move)
 
     def _restore(self) -> None:
         s = self.settings
@@ -238,6 +242,25 @@ class MainWindow(QMainWindow):
             return
         self.prompts.confirm_rule(rule, folder, groups, len(self.review), preview)
 
+    def confirm_move(self) -> None:
+        """Ask for a folder, then list the marked files and ask; the move starts once the
+        user agrees (the engine refuses a folder inside a scanned one)."""
+        if self.ops.busy or not self.review.selection.count:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Move the Marked Files to a Folder"),
+            self.settings.move_folder or os.path.expanduser("~"))
+        if not folder:
+            return
+        self.settings.move_folder = folder
+        result = self.review.result
+        problem = inside_scanned(folder, result.roots if result is not None else ())
+        if problem is not None:
+            self.prompts.error(self.tr("Nothing was moved"), problem)
+            return
+        self.prompts.confirm_trash(self.review.marked_files(),
+                                   self.review.selection.losses(), folder)
+
     def show_skipped(self) -> None:
         result = self.review.result
         if result is None or not result.skipped:
@@ -286,7 +309,7 @@ class MainWindow(QMainWindow):
         a.cancel.setEnabled(scanning)
         undoable = self.ops.undoable
         a.undo.setEnabled(undoable > 0 and not busy)
-        a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash action back "
+        a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash or move back "
                                            "where they were", "", undoable), undoable)
                             if undoable else self.tr("Nothing to undo"))
         has_result = self.review.result is not None
@@ -319,10 +342,10 @@ class MainWindow(QMainWindow):
             self.status.hide_progress()
         self.update_state()
 
-    def _after_trash(self, report: TrashReport) -> None:
+    def _after_trash(self, report: TrashReport, folder: str | None = None) -> None:
         for outcome in report.trashed:
             self.loader.forget(outcome.path)
-        self.prompts.trash_refused(report)
+        self.prompts.trash_refused(report, folder)
 
     # review -----------------------------------------------------------------------
     def _after_reset(self) -> None:
@@ -347,6 +370,7 @@ class MainWindow(QMainWindow):
         else:
             trash.setText(self.tr("&Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
+        self.commands.move_to_folder.setEnabled(count > 0 and not self.ops.busy)
         self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
         self.status.show_summary(None if self.review.result is None else len(self.review),
                                  size, count)

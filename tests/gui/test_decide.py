@@ -4,26 +4,29 @@ both the kept copy and a trash copy."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QPushButton, QStyleOptionViewItem
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyleOptionViewItem
 
 from dupeviewer.core.model import Options
 from dupeviewer.gui import text
+from dupeviewer.gui.dialogs.files import ConfirmTrashDialog
 from dupeviewer.gui.models.members import MemberRole
 from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import Settings
 from dupeviewer.gui.widgets.delegates import CARD
 from tests.helpers.synthetic import result
-from tests.helpers.window import scan
+from tests.helpers.window import SCAN_TIMEOUT_MS, scan, wait_idle
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pytest
     from pytestqt.qtbot import QtBot
 
     from dupeviewer.gui.main_window import MainWindow
@@ -292,3 +295,69 @@ def test_no_sequence_of_decisions_marks_a_keeper(actions: list[tuple[str, int, i
         for index, group in enumerate(review.groups):
             assert group.keeper not in review.marked(index)
             assert len(review.marked(index)) < len(group.members)
+
+
+def _pick_folder(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
+    """The folder dialog answers ``folder``; the folders it started in."""
+    asked: list[str] = []
+
+    def answer(parent: object, caption: str, start: str) -> str:
+        asked.append(start)
+        return str(folder)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", answer)
+    return asked
+
+
+def test_move_the_marked_copies_to_a_folder_then_undo(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scan(qtbot, window, simple_library.root)
+    aside = tmp_path / "Set aside"
+    aside.mkdir()
+    (aside / "a.jpg").write_bytes(b"not a photo of ours")
+    marked = sorted(path for path, _ in window.review.marked_files())
+    assert len(marked) == 2
+    asked = _pick_folder(monkeypatch, aside)
+    window.commands.move_to_folder.trigger()
+    dialog = window.prompts.confirm_dialog
+    assert isinstance(dialog, ConfirmTrashDialog)
+    assert dialog.windowTitle() == "Move to Folder"
+    assert dialog.title.text() == f"Move 2 files to {aside}?"
+    qtbot.mouseClick(dialog.trash_button, Qt.MouseButton.LeftButton)
+    assert window.ops.kind == "move"
+    wait_idle(qtbot, window)
+
+    assert all(not os.path.lexists(p) for p in marked)
+    names = sorted(p.name for p in aside.iterdir())
+    assert (aside / "a.jpg").read_bytes() == b"not a photo of ours"  # never overwritten
+    assert len(names) == 3
+    assert "a (2).jpg" in names
+    assert len(window.review) == 1  # the exact group is done
+    assert window.status.currentMessage().startswith(f"Moved 2 files to {aside}")
+    assert window.settings.move_folder == str(aside)
+
+    assert window.commands.undo.isEnabled()
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):  # rescan after undo
+        window.commands.undo.trigger()
+    wait_idle(qtbot, window)
+    assert all(os.path.exists(p) for p in marked)
+    assert sorted(p.name for p in aside.iterdir()) == ["a.jpg"]
+    assert len(window.review) == 2
+
+    window.commands.move_to_folder.trigger()  # the dialog starts where the last move went
+    assert asked == [os.path.expanduser("~"), str(aside)]
+
+
+def test_moving_into_a_scanned_folder_is_refused(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scan(qtbot, window, simple_library.root)
+    inside = simple_library.root / "Backup"
+    _pick_folder(monkeypatch, inside)
+    window.commands.move_to_folder.trigger()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    assert "a folder being scanned" in boxes[0].text()
+    assert window.prompts.confirm_dialog is None
+    assert all(p.exists() for p in simple_library.exact)

@@ -32,6 +32,7 @@ class Prompts(QObject):
     """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees."""
 
     trash_confirmed = Signal()
+    move_confirmed = Signal(str)  # the folder to move the marked files into
     rule_confirmed = Signal(str, object, object)  # rule, folder or None, groups or None
 
     def __init__(self, parent: QWidget) -> None:
@@ -43,12 +44,16 @@ class Prompts(QObject):
         self.rule_dialog: QMessageBox | None = None
 
     def confirm_trash(self, files: Sequence[tuple[str, int]],
-                      losses: Mapping[str, Sequence[str]]) -> None:
-        """Ask before trashing ``files``; Cancel is the default."""
+                      losses: Mapping[str, Sequence[str]], folder: str | None = None) -> None:
+        """Ask before trashing ``files`` (or moving them into ``folder``); Cancel is the
+        default."""
         if not files:
             return
-        dialog = ConfirmTrashDialog(files, self._parent, losses)
-        dialog.accepted.connect(self._on_confirmed)
+        dialog = ConfirmTrashDialog(files, self._parent, losses, folder)
+        if folder:
+            dialog.accepted.connect(lambda: self._on_move_confirmed(folder))
+        else:
+            dialog.accepted.connect(self._on_confirmed)
         dialog.finished.connect(dialog.deleteLater)
         self.confirm_dialog = dialog
         dialog.open()
@@ -87,12 +92,17 @@ class Prompts(QObject):
         self.confirm_dialog = None
         self.trash_confirmed.emit()
 
-    def trash_refused(self, report: TrashReport) -> None:
-        """List the files the trash left where they were, and why (nothing if none)."""
+    def _on_move_confirmed(self, folder: str) -> None:
+        self.confirm_dialog = None
+        self.move_confirmed.emit(folder)
+
+    def trash_refused(self, report: TrashReport, folder: str | None = None) -> None:
+        """List the files the trash (or the move into ``folder``) left where they were, and
+        why (nothing if none)."""
         if not report.failed:
             return
         dialog = failures_dialog([(o.path, o.reason) for o in report.failed],
-                                 len(report.trashed), self._parent)
+                                 len(report.trashed), self._parent, folder)
         self.problems_dialog = dialog
         dialog.open()
 
