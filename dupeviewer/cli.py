@@ -29,7 +29,7 @@ examples:
   dupeviewer scan ~/Pictures          print duplicate groups as text
   dupeviewer scan ~/Pictures --json > groups.json
   dupeviewer scan a b --threshold 6 --rotations --exclude '*/Backup/*'
-  dupeviewer undo                     restore the files of the last trash action
+  dupeviewer undo                     restore the files of the last trash action (or move)
 
 exit codes: 0 success (whether or not duplicates were found), 1 unexpected error,
             2 bad option or missing folder, 130 interrupted (Ctrl+C)
