@@ -2,8 +2,9 @@
 
 A hard link claims the new name (it fails if the name is taken, even by a file that
 appeared a moment ago), then the old name goes. Where hard links are not possible (another
-drive, or a file system without them) the bytes are copied into a file created with
-``O_EXCL``, synced and checked, and only then is the original removed.
+drive, or a file system without them) the bytes are copied into a hidden partial file
+created with ``O_EXCL``, synced and checked, then given the new name, and only then is the
+original removed.
 """
 
 from __future__ import annotations
@@ -47,23 +48,42 @@ def sync_folder(folder: str) -> None:
 
 
 def _copy_new(source: str, target: str, digest: str) -> None:
-    """Copy ``source`` into a new file ``target`` (never an existing one), synced, with
-    its times; raises, leaving no partial copy, unless the copy's bytes have ``digest``."""
+    """Copy ``source`` to ``target``, which must not exist: into a hidden partial file next
+    to it first (synced, with its times, checked against ``digest``), then under its name.
+    A kill mid-copy leaves only that partial file, named as ours, never a cut-short
+    ``target``; a failure removes it."""
+    folder, name = os.path.split(target)
+    partial = os.path.join(folder, f".{name}.dupeviewer-partial-{os.getpid()}")
     with open(source, "rb") as src:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
                 dst.flush()
                 os.fsync(dst.fileno())
-            shutil.copystat(source, target)
-            copied = byte_digest(target, new=digest_like(digest))
-        except BaseException:
-            os.unlink(target)  # our own partial copy, not the user's file
+            shutil.copystat(source, partial)
+            if byte_digest(partial, new=digest_like(digest)) != digest:
+                raise OSError(errno.EIO, "the copy does not match the original")
+            _name(partial, target)
+        finally:
+            if os.path.lexists(partial):
+                os.unlink(partial)  # our own partial copy, not the user's file
+
+
+def _name(partial: str, target: str) -> None:
+    """Give the finished copy its name, never over a file: a hard link fails if the name
+    is taken; without hard links (FAT, some network drives) a rename follows a last check,
+    as close to atomic as those file systems allow."""
+    try:
+        os.link(partial, target, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in NO_LINK:
             raise
-    if copied != digest:
-        os.unlink(target)
-        raise OSError(errno.EIO, "the copy does not match the original; nothing was moved")
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "the name was taken", target) from exc
+        os.rename(partial, target)
 
 
 def place(source: str, target: str, digest: str) -> None:

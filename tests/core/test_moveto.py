@@ -226,6 +226,7 @@ def test_across_drives_the_bytes_are_copied_checked_and_moved_back(
     journal = tmp_path / "j.jsonl"
     report = move(requests, str(folder), [str(library)], Journal(journal))
     assert all(o.ok for o in report.outcomes)
+    assert len(list(folder.iterdir())) == 2  # no partial copy left behind
     for outcome in report.outcomes:
         assert outcome.trashed_to is not None
         assert Path(outcome.trashed_to).read_bytes() == original
@@ -233,3 +234,28 @@ def test_across_drives_the_bytes_are_copied_checked_and_moved_back(
     assert len(undo_last(journal).restored) == 2
     assert all(p.read_bytes() == original for p in copies)
     assert list(folder.iterdir()) == []
+
+
+def test_a_copy_that_does_not_match_is_removed_and_the_file_stays(
+        tmp_path: Path, library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from dupeviewer.core import place
+
+    copies = _three(library)
+
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    monkeypatch.setattr(place, "byte_digest", lambda *args, **kwargs: "0" * 32)
+    requests = _requests(library)
+    folder = tmp_path / "other drive"
+    folder.mkdir()
+    journal = tmp_path / "j.jsonl"
+    report = move(requests, str(folder), [str(library)], Journal(journal))
+    assert not any(o.ok for o in report.outcomes)
+    assert "the copy does not match the original" in report.outcomes[0].reason
+    assert list(folder.iterdir()) == []
+    assert all(p.exists() for p in copies)
+    assert pending(journal) == 0

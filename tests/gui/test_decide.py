@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import pytest
+    from pytestqt.modeltest import ModelTester
     from pytestqt.qtbot import QtBot
 
     from dupeviewer.gui.main_window import MainWindow
@@ -103,7 +104,8 @@ def _never_keep_and_trash(window: MainWindow) -> None:
 
 
 def test_p_keeps_the_current_copy_and_premarks_the_others(
-        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+        qtbot: QtBot, qtmodeltester: ModelTester, window: MainWindow,
+        simple_library: Library3) -> None:
     window.commands.next_undecided.setChecked(False)
     scan(qtbot, window, simple_library.root)
     _show(window, simple_library.exact[0])
@@ -132,6 +134,8 @@ def test_p_keeps_the_current_copy_and_premarks_the_others(
     qtbot.keyClick(window.cards.view, Qt.Key.Key_O)
     assert window.review.marked(window.cards.model.group) == {1 - small}
     _never_keep_and_trash(window)
+    qtmodeltester.check(window.cards.model)
+    qtmodeltester.check(window.groups.model)
 
 
 def test_space_on_the_keeper_moves_the_keep_badge(
