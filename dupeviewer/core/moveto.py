@@ -44,7 +44,7 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def _named_inside(path: str, folder: str) -> bool:
-    path, folder = os.path.normpath(path), os.path.normpath(folder)
+    path, folder = os.path.abspath(path), os.path.abspath(folder)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 

@@ -259,3 +259,30 @@ def test_a_copy_that_does_not_match_is_removed_and_the_file_stays(
     assert list(folder.iterdir()) == []
     assert all(p.exists() for p in copies)
     assert pending(journal) == 0
+
+
+def test_the_command_line_moves_the_suggested_copies_and_undo_brings_them_back(
+        tmp_path: Path, library: Path) -> None:
+    from tests.helpers.cli import run_cli
+
+    copies = _three(library)
+    folder = tmp_path / "Duplicates"
+    folder.mkdir()
+    journal = tmp_path / "j.jsonl"
+    refused = run_cli("scan", str(library), "-q", "--no-cache", "--workers", "0",
+                      "--move-to", str(library / "Backup"), "--journal", str(journal))
+    assert refused.returncode == 2
+    assert "a folder being scanned" in refused.stderr
+    assert all(p.exists() for p in copies)
+
+    done = run_cli("scan", str(library), "-q", "--no-cache", "--workers", "0", "--json",
+                   "--move-to", str(folder), "--journal", str(journal))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("{")  # the JSON on stdout is untouched
+    assert done.stderr.count("moved: ") == 2
+    assert len(list(folder.iterdir())) == 2
+    assert len([p for p in copies if p.exists()]) == 1
+    undone = run_cli("undo", "--journal", str(journal))
+    assert undone.returncode == 0, undone.stdout
+    assert all(p.exists() for p in copies)
+    assert list(folder.iterdir()) == []
