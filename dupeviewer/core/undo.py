@@ -39,6 +39,8 @@ class UndoReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     message: str = ""
     refused: bool = False  # the journal could not be used at all; message says why
+    kind: Action = "trash"
+    """What the undone action was: files sent to the trash, or moved into a folder."""
 
     @property
     def ok(self) -> bool:
@@ -291,6 +293,7 @@ def undo_last(journal_path: Path | None = None) -> UndoReport:
         report.message = "Nothing to undo."
         return report
     batch = batches[-1]
+    report.kind = batch.kind
     if batch.kind == "trash" and sys.platform in ("win32", "darwin"):
         report.message = ("Could not restore automatically on this system: the files are in "
                           "the trash; restore them from there.")

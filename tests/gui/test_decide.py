@@ -365,3 +365,41 @@ def test_moving_into_a_scanned_folder_is_refused(
     assert "a folder being scanned" in boxes[0].text()
     assert window.prompts.confirm_dialog is None
     assert all(p.exists() for p in simple_library.exact)
+
+
+def test_the_chosen_keeper_survives_a_regroup_and_a_move(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window.commands.next_undecided.setChecked(False)
+    scan(qtbot, window, simple_library.root)
+    _show(window, simple_library.near[0])
+    _go_to(qtbot, window, _row(window, simple_library.near[1]))
+    qtbot.keyClick(window.cards.view, Qt.Key.Key_P)
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
+        window.commands.threshold.setValue(window.commands.threshold.value() - 1)
+    wait_idle(qtbot, window)
+    g = _show(window, simple_library.near[0])
+    assert window.review.groups[g].keep.path == str(simple_library.near[1])
+    assert window.review.decided(g)
+
+    g = _show(window, simple_library.exact[0])
+    chosen = _row(window, simple_library.exact[2])
+    _go_to(qtbot, window, chosen)
+    qtbot.keyClick(window.cards.view, Qt.Key.Key_P)
+    other = next(r for r in range(3) if r != chosen and
+                 window.cards.model.index(r, 0).data(MemberRole.Path) ==
+                 str(simple_library.exact[0]))
+    _go_to(qtbot, window, other)
+    qtbot.keyClick(window.cards.view, Qt.Key.Key_Space)  # keep a.jpg as well
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    _pick_folder(monkeypatch, aside)
+    window.commands.move_to_folder.trigger()
+    dialog = window.prompts.confirm_dialog
+    assert isinstance(dialog, ConfirmTrashDialog)
+    qtbot.mouseClick(dialog.trash_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    g = _show(window, simple_library.exact[0])
+    assert len(window.review.groups[g].members) == 2
+    assert window.review.groups[g].keep.path == str(simple_library.exact[2])
+    _never_keep_and_trash(window)

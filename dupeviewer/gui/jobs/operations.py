@@ -309,8 +309,9 @@ class Operations(QObject):
             failed = len(report.failed)
             lines.append(plural(self.tr("%n file(s) could not be restored:", "", failed), failed))
             lines += [f"\u2022 {path}: {reason}" for path, reason in report.failed[:20]]
-            lines.append(self.tr("You can restore them from {trash}.").format(
-                trash=where_is_the_trash()))
+            if report.kind == "trash":
+                lines.append(self.tr("You can restore them from {trash}.").format(
+                    trash=where_is_the_trash()))
         if report.message:
             lines.append(report.message)
         return "\n".join(lines) or self.tr("Nothing to undo.")
