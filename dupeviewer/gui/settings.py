@@ -32,7 +32,8 @@ FORMAT = "dupeviewer-settings-1"
 a file with it is ours to rewrite."""
 KNOWN_KEYS = frozenset({
     "scan/folders", "scan/references", "scan/threshold", "scan/rotations", "scan/workers",
-    "review/markNear", "export/folder", "window/geometry", "window/splitter"})
+    "review/markNear", "review/nextUndecided", "review/moveFolder", "export/folder",
+    "window/geometry", "window/splitter"})
 """Every key any release wrote: a file holding only these (and no marker) is an earlier
 release's, and becomes ours."""
 
