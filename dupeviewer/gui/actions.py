@@ -170,13 +170,13 @@ def _decide_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction, QAc
     """Keep the current copy (its keys, P and O, are the cards' own: shown, not bound),
     go on to the next undecided group, and move the marked files to a folder."""
     tr = window.tr
-    keep_this = _action(window, tr("&Keep This Copy") + "\tP",
+    keep_this = _action(window, tr("Keep &This Copy") + "\tP",
                         tr("Keep the current copy of this group and mark the others as the "
                            "pre-set marks do (P)"))
     keep_only = _action(window, tr("Keep &Only This Copy") + "\tO",
                         tr("Keep the current copy of this group and mark every other copy "
                            "(O)"))
-    next_undecided = _action(window, tr("Go to the Next &Undecided Group"),
+    next_undecided = _action(window, tr("Go to the Next Undecided &Group"),
                              tr("After you keep a copy, show the next group whose copy to "
                                 "keep you have not chosen yet"))
     next_undecided.setCheckable(True)
