@@ -6,18 +6,16 @@ Reference-folder copies count as kept and can never be marked.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from dupeviewer.core.model import Group
-from dupeviewer.core.relations import hash_distance, kind_of, relation
+from dupeviewer.core.rekey import CHOSEN, Preview, rekeyed, rule_reason
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
 
-    from dupeviewer.core.model import ImageInfo, Match
+    from dupeviewer.core.model import Group, ImageInfo
 
 RULES = ("resolution", "size", "oldest", "newest", "quality", "folder")
 
@@ -200,44 +198,8 @@ def lost_history(group: Group, marked: Collection[int], m: int) -> tuple[str, ..
                  if not any(name in held for held in kept))
 
 
-CHOSEN = "chosen by you"
-"""The reason of a keeper the user picked."""
-
-
-def rekeyed(group: Group, keeper: int, reason: str, rotations: bool = False) -> Group:
-    """``group`` with ``members[keeper]`` as its kept copy and ``reason`` as why: every
-    other copy's match and distance measured again against it. The copies keep their order,
-    so marks (member indexes) stay valid."""
-    best = group.members[keeper].info
-    members = []
-    for index, member in enumerate(group.members):
-        match: Match = "keeper" if index == keeper else relation(member.info, best)
-        distance = hash_distance(best, member.info, rotations) if match == "near" else 0
-        members.append(dataclasses.replace(member, match=match, distance=distance))
-    return Group(kind_of(m.match for m in members), tuple(members), keeper, reason)
-
-
-def rule_reason(rule: str, info: ImageInfo, folder: str | None = None) -> str:
-    """Why a keep-by rule kept ``info``, in words."""
-    words = {"resolution": f"highest resolution ({info.width}\u00d7{info.height})",
-             "size": "largest file", "oldest": "oldest date taken",
-             "newest": "newest date taken", "quality": "best quality",
-             "folder": f"in the folder {os.path.basename((folder or '').rstrip(os.sep))}"}
-    return f"{words[rule]}; by rule"
-
-
 def _rule_marks(group: Group, keep: int) -> set[int]:
     return {m for m, x in enumerate(group.members) if m != keep and not x.reference}
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """What a keep-by rule would do: the groups it changes, and the files (and their bytes)
-    marked in those groups once it has."""
-
-    groups: int
-    files: int
-    bytes: int
 
 
 @dataclass(frozen=True, slots=True)

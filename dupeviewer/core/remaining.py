@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dupeviewer.core.grouping import make_group
-from dupeviewer.core.policy import rekeyed
+from dupeviewer.core.rekey import rekeyed
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence

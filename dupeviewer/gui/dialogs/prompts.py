@@ -22,7 +22,7 @@ from dupeviewer.gui.text import plural, rule_words
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from dupeviewer.core.policy import Preview
+    from dupeviewer.core.rekey import Preview
     from dupeviewer.core.trash import TrashReport, UndoReport
 
 log = logging.getLogger(__name__)

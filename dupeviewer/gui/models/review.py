@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from dupeviewer.core.model import Group, Options, ScanResult
-from dupeviewer.core.policy import Preview, Selection
+from dupeviewer.core.policy import Selection
 from dupeviewer.core.remaining import drop_paths
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from dupeviewer.core.rekey import Preview
 
 log = logging.getLogger(__name__)
 
