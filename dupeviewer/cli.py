@@ -29,7 +29,8 @@ examples:
   dupeviewer scan ~/Pictures          print duplicate groups as text
   dupeviewer scan ~/Pictures --json > groups.json
   dupeviewer scan a b --threshold 6 --rotations --exclude '*/Backup/*'
-  dupeviewer undo                     restore the files of the last trash action
+  dupeviewer scan ~/Pictures --move-to ~/Duplicates
+  dupeviewer undo                     restore the files of the last trash action (or move)
 
 exit codes: 0 success (whether or not duplicates were found), 1 unexpected error,
             2 bad option or missing folder, 130 interrupted (Ctrl+C)
@@ -91,7 +92,9 @@ class _NoOp(argparse.Action):
 
 def scan_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="dupeviewer scan", description="Scan folders without a window and "
-                     "print the duplicate groups. Never deletes anything.",
+                     "print the duplicate groups. Never deletes anything; --move-to moves "
+                     "the suggested copies into a folder ('dupeviewer undo' moves them "
+                     "back).",
                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="+", metavar="FOLDER")
     parser.add_argument("--format", choices=("text", "json", "csv"), default="text",
@@ -117,6 +120,12 @@ def scan_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                         help="skip a file whose decoding takes longer (default 60)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument("--move-to", metavar="FOLDER",
+                        help="after the scan, move the suggested copies (all but the keeper "
+                             "in exact and same-pixel groups) into FOLDER, which must not be "
+                             "inside a scanned folder; each file is checked first, nothing "
+                             "is overwritten; one line per file on stderr")
+    parser.add_argument("--journal", type=Path, help=argparse.SUPPRESS)
     return parser
 
 
@@ -182,6 +191,12 @@ def run_scan(argv: Sequence[str]) -> int:
         raise UsageError(f"not a folder: {missing[0]}")
     if args.cache is not None and not args.no_cache:
         _check_cache(args.cache)
+    if args.move_to is not None:
+        from dupeviewer.core.moveto import refusal
+
+        problem = refusal(os.path.abspath(args.move_to), args.folders)
+        if problem:
+            raise UsageError(f"--move-to: {problem}")
     options = Options(threshold=args.threshold, rotations=args.rotations, workers=args.workers,
                       cache_path=args.cache, use_cache=not args.no_cache,
                       excludes=tuple(args.exclude), min_size=args.min_size,
@@ -201,7 +216,29 @@ def run_scan(argv: Sequence[str]) -> int:
                                      encoding="utf-8", errors="surrogateescape")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if args.move_to is not None and not result.cancelled:
+        return _move_suggested(result.groups, args.move_to, args.folders, args.journal)
     return EXIT_OK
+
+
+def _move_suggested(groups: Sequence[Any], folder: str, roots: Sequence[str],
+                    journal: Path | None) -> int:
+    """Move the suggested copies into ``folder``; one line per file on stderr."""
+    from dupeviewer.core import moveto, trash
+    from dupeviewer.core.journal import Journal, JournalError, default_journal_path
+    from dupeviewer.core.policy import Selection
+
+    requests = trash.plan(groups, Selection(groups).marked)
+    try:
+        report = moveto.move(requests, os.path.abspath(folder), roots,
+                             Journal(journal or default_journal_path()))
+    except (moveto.MoveError, JournalError) as exc:
+        raise UsageError(f"--move-to: {exc}") from exc
+    for outcome in report.outcomes:
+        line = (f"moved: {outcome.path} -> {outcome.trashed_to}" if outcome.ok
+                else f"not moved: {outcome.path}: {outcome.reason}")
+        sys.stderr.write(line + "\n")
+    return EXIT_OK if not report.failed else EXIT_ERROR
 
 
 def _check_cache(path: Path) -> None:

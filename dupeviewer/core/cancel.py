@@ -7,10 +7,10 @@ import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-Phase = Literal["discover", "fingerprint", "compare", "confirm", "group", "trash"]
+Phase = Literal["discover", "fingerprint", "compare", "confirm", "group", "trash", "move"]
 """Where long work is: a scan finds files (``discover``), fingerprints them, compares the
 bytes of same-sized files (``compare``), confirms same pixels by a full decode
-(``confirm``) and groups; trashing reports ``trash``."""
+(``confirm``) and groups; trashing reports ``trash``, moving to a folder ``move``."""
 
 
 class Cancelled(Exception):

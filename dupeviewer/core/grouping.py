@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from dupeviewer.core import similarity
-from dupeviewer.core.model import Group, ImageInfo, Kind, Member, Options
+from dupeviewer.core.model import Group, ImageInfo, Member, Options
 from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
+from dupeviewer.core.relations import hash_distance, kind_of, relation
 from dupeviewer.core.similarity import (
     EdgeSet,
     Signatures,
@@ -136,21 +137,6 @@ def identity_classes(images: Sequence[ImageInfo]) -> list[list[int]]:
     return list(classes.values())
 
 
-def hash_distance(a: ImageInfo, b: ImageInfo, rotations: bool) -> int:
-    candidates = [b.phash] + (list(b.rot_phash) if rotations else [])
-    return min((a.phash ^ h).bit_count() for h in candidates)
-
-
-def relation(info: ImageInfo, other: ImageInfo) -> Kind:
-    """How ``info`` relates to ``other``: "exact" (same bytes), "pixels" (same decoded
-    pixels) or "near"."""
-    if info.byte_digest is not None and info.byte_digest == other.byte_digest:
-        return "exact"
-    if info.pixel_digest is not None and info.pixel_digest == other.pixel_digest:
-        return "pixels"
-    return "near"
-
-
 def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
     refs = options.references
     references = [in_folder(i.path, refs) for i in infos] if refs else [False] * len(infos)
@@ -162,9 +148,7 @@ def make_group(infos: Sequence[ImageInfo], options: Options) -> Group:
         distance = hash_distance(best, info, options.rotations) if match == "near" else 0
         members.append(Member(info, distance, match, references[index]))
     members.sort(key=_member_order)
-    matches = {m.match for m in members}
-    kind: Kind = "near" if "near" in matches else "pixels" if "pixels" in matches else "exact"
-    return Group(kind, tuple(members), 0, reason)
+    return Group(kind_of(m.match for m in members), tuple(members), 0, reason)
 
 
 def _member_order(member: Member) -> tuple[bool, int, str]:

@@ -36,13 +36,22 @@ Event = Literal["intent", "done", "failed", "restored", "gone"]
 (so a kill mid-send is recoverable), then ``done`` or ``failed``; undo adds ``restored``,
 or ``gone`` when the trash no longer holds it."""
 EVENTS: frozenset[str] = frozenset(get_args(Event))
+Action = Literal["trash", "move"]
+"""What a batch did: sent its files to the trash (no ``kind`` field: every earlier
+journal's lines), or moved them into a folder the user chose (``"kind": "move"``, with
+``trashed_to`` the path each file was moved to)."""
+ACTIONS: frozenset[str] = frozenset(get_args(Action))
 FIELDS = frozenset({"batch", "event", "path", "size", "digest", "trashed_to", "reason",
-                    "time"})
+                    "time", "kind"})
 _OPEN_FLAGS = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _is_event(value: object) -> TypeGuard[Event]:
     return isinstance(value, str) and value in EVENTS
+
+
+def _is_action(value: object) -> TypeGuard[Action]:
+    return isinstance(value, str) and value in ACTIONS
 
 
 def default_journal_path() -> Path:
@@ -64,6 +73,7 @@ class Entry:
     reason: str = ""
     time: float = 0.0
     line: int = 0
+    kind: Action = "trash"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,7 @@ def parse_entry(obj: object, line: int) -> Entry | str:
     batch, event, path = obj.get("batch"), obj.get("event"), obj.get("path")
     size, digest, trashed_to = obj.get("size", 0), obj.get("digest"), obj.get("trashed_to")
     reason, when = obj.get("reason", ""), obj.get("time", 0.0)
+    kind = obj.get("kind", "trash")
     if not isinstance(batch, str) or not batch:
         return "its batch is missing or not text"
     if not _is_event(event):
@@ -109,8 +120,11 @@ def parse_entry(obj: object, line: int) -> Entry | str:
         return f"its reason {reason!r} is not text"
     if type(when) not in (int, float) or not math.isfinite(when):
         return f"its time {when!r} is not a time"
+    if not _is_action(kind):
+        return f"unknown kind of action {kind!r}"
     assert isinstance(path, str)
-    return Entry(batch, event, path, size, digest, trashed_to, reason, float(when), line)
+    return Entry(batch, event, path, size, digest, trashed_to, reason, float(when), line,
+                 kind)
 
 
 def _is_header(line: str) -> bool:
@@ -224,11 +238,14 @@ class Journal:
 
     def record(self, batch: str, event: Event, path: str, size: int = 0,
                digest: str | None = None, trashed_to: str | None = None,
-               reason: str = "") -> None:
+               reason: str = "", kind: Action = "trash") -> None:
         if self.path is None:
             return
-        entry = {"batch": batch, "event": event, "path": path, "size": size, "digest": digest,
-                 "trashed_to": trashed_to, "reason": reason, "time": time.time()}
+        entry: dict[str, object] = {
+            "batch": batch, "event": event, "path": path, "size": size, "digest": digest,
+            "trashed_to": trashed_to, "reason": reason, "time": time.time()}
+        if kind != "trash":  # a trash line stays as every earlier release wrote it
+            entry["kind"] = kind
         self._append((json.dumps(entry, ensure_ascii=True) + "\n").encode("ascii"))
 
     def _append(self, line: bytes) -> None:

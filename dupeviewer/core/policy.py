@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from dupeviewer.core.rekey import CHOSEN, Preview, rekeyed, rule_reason
+
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Sequence
 
@@ -205,6 +207,10 @@ def lost_history(group: Group, marked: Collection[int], m: int) -> tuple[str, ..
                  if not any(name in held for held in kept))
 
 
+def _rule_marks(group: Group, keep: int) -> set[int]:
+    return {m for m, x in enumerate(group.members) if m != keep and not x.reference}
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     group: int
@@ -216,11 +222,17 @@ class Selection:
 
     ``marked[g]`` holds member indexes of group ``g``. Every method keeps the invariant
     that at least one copy of each group stays unmarked, and reference copies stay unmarked.
+    It keeps a second one too: a group's keeper is never marked (marking it moves the keeper
+    to the best copy left unmarked), so no copy is both the kept one and a trash one.
+    ``decided[g]`` says the user picked group ``g``'s keeper (:meth:`decide`).
     """
 
-    def __init__(self, groups: Sequence[Group], mark_near: bool = False) -> None:
+    def __init__(self, groups: Sequence[Group], mark_near: bool = False,
+                 rotations: bool = False) -> None:
         self.groups = list(groups)
+        self.rotations = rotations
         self.marked: list[set[int]] = [set() for _ in self.groups]
+        self.decided: list[bool] = [False] * len(self.groups)
         self.suggest(mark_near)
 
     def can_mark(self, g: int, m: int) -> bool:
@@ -237,7 +249,41 @@ class Selection:
         if not self.can_mark(g, m):
             return False
         self.marked[g].add(m)
+        if m == self.groups[g].keeper:
+            self._settle(g)
         return True
+
+    def _settle(self, g: int) -> None:
+        """The keeper of group ``g`` was marked: keep the best copy left unmarked instead
+        (there is one: a group is never fully marked)."""
+        group = self.groups[g]
+        left = [m for m in range(len(group.members)) if m not in self.marked[g]]
+        if not left:
+            return
+        if len(left) == 1:
+            keep, reason = left[0], "the copy left unmarked"
+        else:
+            best, why = choose_keeper([group.members[m].info for m in left],
+                                      [group.members[m].reference for m in left])
+            keep, reason = left[best], f"best of the copies left unmarked: {why}"
+        self.groups[g] = rekeyed(group, keep, reason, self.rotations)
+
+    def decide(self, g: int, m: int, rest: bool = False, mark_near: bool = False) -> None:
+        """The user keeps copy ``m`` of group ``g``: it becomes the keeper, unmarked; the
+        other copies are marked as :meth:`suggest` marks them (``mark_near``), or all of
+        them (``rest``). Reference copies stay unmarked."""
+        group = rekeyed(self.groups[g], m, CHOSEN, self.rotations)
+        self.groups[g] = group
+        self.marked[g] = {i for i, member in enumerate(group.members)
+                          if i != m and not member.reference
+                          and (rest or mark_near or member.match in ("exact", "pixels"))}
+        self.decided[g] = True
+
+    def remove_groups(self, first: int, last: int) -> None:
+        """Forget groups ``first`` to ``last`` (they no longer hold duplicates)."""
+        del self.groups[first:last + 1]
+        del self.marked[first:last + 1]
+        del self.decided[first:last + 1]
 
     def toggle(self, g: int, m: int) -> bool:
         return self.set(g, m, m not in self.marked[g])
@@ -259,12 +305,21 @@ class Selection:
         for g, group in enumerate(previous.groups):
             for m, member in enumerate(group.members):
                 before[member.path] = m in previous.marked[g]
+        chosen = {previous.groups[g].keep.path: previous.groups[g].reason
+                  for g, decided in enumerate(previous.decided) if decided}
         for g, group in enumerate(self.groups):
             states = [before.get(member.path) for member in group.members]
             self.marked[g] -= {m for m, state in enumerate(states) if state is False}
             for m, state in enumerate(states):
                 if state is True:
                     self.set(g, m, True)
+            kept = [m for m, member in enumerate(self.groups[g].members)
+                    if member.path in chosen and m not in self.marked[g]]
+            if kept:  # the keeper the user picked stays the keeper
+                self.groups[g] = rekeyed(self.groups[g], kept[0],
+                                         chosen[self.groups[g].members[kept[0]].path],
+                                         self.rotations)
+                self.decided[g] = True
 
     def mark_all_but_keeper(self) -> None:
         self.suggest(mark_near=True)
@@ -273,27 +328,49 @@ class Selection:
         for marks in self.marked:
             marks.clear()
 
-    def keep_by(self, rule: str, folder: str | None = None) -> None:
-        """Keep one copy per group chosen by ``rule`` and mark the rest; ties go to the
-        suggested order (:func:`rank_keys`)."""
+    def keep_by_plan(self, rule: str, folder: str | None = None,
+                     groups: Iterable[int] | None = None) -> dict[int, int]:
+        """The copy ``rule`` keeps in each of ``groups`` (all when None), by group; a group
+        without a copy in the rule's folder is left out. Ties go to the suggested order
+        (:func:`rank_keys`)."""
         if rule not in RULES:
             raise ValueError(f"unknown rule {rule!r}; choose from {', '.join(RULES)}")
         if rule == "folder" and folder is None:
             raise ValueError("the folder rule needs a folder")
-        for g, group in enumerate(self.groups):
-            members = group.members
+        plan: dict[int, int] = {}
+        for g in range(len(self.groups)) if groups is None else groups:
+            members = self.groups[g].members
             infos = [x.info for x in members]
             keys = rank_keys(infos)
             if rule == "folder":
                 inside = [m for m, x in enumerate(members)
                           if in_folder(x.path, [folder or ""])]
-                if not inside:
-                    continue  # no copy in that folder: leave this group as it is
-                keep = min(inside, key=lambda m: keys[m])
+                if inside:  # no copy in that folder: leave this group as it is
+                    plan[g] = min(inside, key=lambda m: keys[m])
             else:
-                keep = min(range(len(members)),
-                           key=lambda m: (_rule_key(rule, infos[m], keys[m]), keys[m]))
-            self.marked[g] = {m for m, x in enumerate(members) if m != keep and not x.reference}
+                plan[g] = min(range(len(members)),
+                              key=lambda m: (_rule_key(rule, infos[m], keys[m]), keys[m]))
+        return plan
+
+    def preview_keep_by(self, rule: str, folder: str | None = None,
+                        groups: Iterable[int] | None = None) -> Preview:
+        """What :meth:`keep_by` would mark, without marking anything."""
+        plan = self.keep_by_plan(rule, folder, groups)
+        marks = [(g, m) for g, keep in plan.items() for m in _rule_marks(self.groups[g], keep)]
+        return Preview(len(plan), len(marks),
+                       sum(self.groups[g].members[m].info.size for g, m in marks))
+
+    def keep_by(self, rule: str, folder: str | None = None,
+                groups: Iterable[int] | None = None, decide: bool = False) -> None:
+        """Keep one copy per group chosen by ``rule`` (in ``groups``, all when None) and
+        mark the rest; the kept copy becomes the group's keeper, with the rule as its
+        reason. ``decide``: these groups count as decided by the user."""
+        for g, keep in self.keep_by_plan(rule, folder, groups).items():
+            group = self.groups[g]
+            self.groups[g] = rekeyed(group, keep, rule_reason(rule, group.members[keep].info,
+                                                              folder), self.rotations)
+            self.marked[g] = _rule_marks(self.groups[g], keep)
+            self.decided[g] = self.decided[g] or decide
 
     def lost(self, g: int, m: int) -> tuple[str, ...]:
         """The history copy ``m`` of group ``g`` would take to the trash (see

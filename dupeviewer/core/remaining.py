@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dupeviewer.core.grouping import make_group
+from dupeviewer.core.rekey import rekeyed
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -48,6 +49,10 @@ def drop_paths(selection: Selection, gone: Collection[str], options: Options) ->
             continue
         marked_paths = {group.members[m].path for m in selection.marked[g]}
         rebuilt = make_group([m.info for m in left], options)
+        kept = [m for m, x in enumerate(rebuilt.members) if x.path == group.keep.path]
+        if kept and kept[0] != rebuilt.keeper:
+            # the keeper the user or a rule chose stays the keeper
+            rebuilt = rekeyed(rebuilt, kept[0], group.reason, options.rotations)
         selection.groups[g] = rebuilt
         selection.marked[g] = set()
         for m, member in enumerate(rebuilt.members):

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
-from dupeviewer.core.grouping import relation
 from dupeviewer.core.journal import Journal, JournalError, default_journal_path
+from dupeviewer.core.relations import relation
 from dupeviewer.core.trashdir import locate_in_trash
 from dupeviewer.core.undo import UndoReport, undo_last
 
@@ -128,29 +128,30 @@ def _unchanged(info: ImageInfo) -> str | None:
     return None
 
 
-def verify(request: Request) -> str | None:
-    """Re-check victim and survivor right before trashing; None means safe."""
+def verify(request: Request, verb: str = "trashed") -> str | None:
+    """Re-check victim and survivor right before trashing (or moving: ``verb``); None means
+    safe."""
     victim, survivor = request.victim, request.survivor
     problem = _unchanged(victim)
     if problem:
-        return f"not trashed: this file {problem}"
+        return f"not {verb}: this file {problem}"
     problem = _unchanged(survivor)
     if problem:
-        return f"not trashed: the kept copy {survivor.path!r} {problem}"
+        return f"not {verb}: the kept copy {survivor.path!r} {problem}"
     try:
         if os.path.samefile(victim.path, survivor.path):
-            return "not trashed: it is the same file as the kept copy (a hard link)"
+            return f"not {verb}: it is the same file as the kept copy (a hard link)"
         if request.match == "exact" and not same_bytes(victim.path, survivor.path):
-            return "not trashed: its bytes no longer match the kept copy"
+            return f"not {verb}: its bytes no longer match the kept copy"
         if request.match == "pixels":
             expected = survivor.pixel_digest
             if expected is None or pixel_digest(victim.path) != expected:
-                return "not trashed: its pixels no longer match the kept copy"
+                return f"not {verb}: its pixels no longer match the kept copy"
             if pixel_digest(survivor.path) != expected:  # rewritten in place, mtime restored
-                return (f"not trashed: the kept copy {survivor.path!r} no longer has the "
+                return (f"not {verb}: the kept copy {survivor.path!r} no longer has the "
                         "pixels it had at the scan")
     except Exception as exc:  # noqa: BLE001  any doubt keeps the file where it is
-        return f"not trashed: could not re-check it ({reason_for(exc)})"
+        return f"not {verb}: could not re-check it ({reason_for(exc)})"
     return None
 
 
@@ -205,7 +206,7 @@ def trash_one(request: Request, send: Callable[[str], None]) -> Outcome:
     return Outcome(path, True, f"moved to the trash{note}", where, size)
 
 
-def _journal_digest(info: ImageInfo) -> tuple[str | None, str]:
+def journal_digest(info: ImageInfo, verb: str = "trashed") -> tuple[str | None, str]:
     """(the victim's byte digest for the journal, '') or (None, why it cannot be read).
 
     The scan computed it only for files whose size collided with another's, so read the
@@ -218,7 +219,7 @@ def _journal_digest(info: ImageInfo) -> tuple[str | None, str]:
     try:
         return byte_digest(info.path), ""
     except OSError as exc:
-        return None, (f"not trashed: it cannot be read ({reason_for(exc)}), so undo could "
+        return None, (f"not {verb}: it cannot be read ({reason_for(exc)}), so undo could "
                       "not check it; the file was left in place")
 
 
@@ -227,7 +228,7 @@ def _trash_recorded(request: Request, journal: Journal, batch: str,
     """Journal the intent (fsynced), trash, journal the outcome. A kill between the move
     and the outcome's line leaves the intent, which undo follows into the trash."""
     path, size = request.victim.path, request.victim.size
-    digest, unreadable = _journal_digest(request.victim)
+    digest, unreadable = journal_digest(request.victim)
     journal.record(batch, "intent", path, size, digest)
     try:
         if unreadable:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.settings import THRESHOLD_MAX
+from dupeviewer.gui.text import keep_rules
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,14 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 def rules(tr: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
-    """The keep-by rules of the Marks menu (each label a literal, so lupdate finds it)."""
-    return (
-        ("resolution", tr("Highest &Resolution")),
-        ("size", tr("&Largest File")),
-        ("oldest", tr("&Oldest Date Taken")),
-        ("newest", tr("&Newest Date Taken")),
-        ("quality", tr("Best &Quality")),
-    )
+    """The keep-by rules of the Marks menu."""
+    return keep_rules(tr)
 
 
 @dataclass
@@ -60,6 +55,10 @@ class Actions:
     open_logs: QAction
     keep_by: dict[str, QAction]
     keep_in_folder: QMenu
+    keep_this: QAction
+    keep_only: QAction
+    next_undecided: QAction
+    move_to_folder: QAction
     threshold: QSlider
     threshold_label: QLabel
     rotations: QCheckBox
@@ -129,6 +128,7 @@ def build_actions(window: QMainWindow) -> Actions:
     keep_by["quality"].setToolTip(keep_by["quality"].statusTip())
     keep_in_folder = QMenu(tr("In &Folder"), window)
     keep_in_folder.setToolTipsVisible(True)
+    keep_this, keep_only, next_undecided, move_to_folder = _decide_actions(window)
 
     menu = window.menuBar().addMenu(tr("&File"))
     menu.addActions([add_folder, scan, cancel])
@@ -142,14 +142,16 @@ def build_actions(window: QMainWindow) -> Actions:
     menu = window.menuBar().addMenu(tr("&Marks"))
     menu.setToolTipsVisible(True)
     menu.addActions([suggest, mark_all, unmark_all])
-    keep = menu.addMenu(tr("&Keep by Rule"))
+    menu.addSeparator()
+    menu.addActions([keep_this, keep_only])
+    keep = menu.addMenu(tr("&Keep by Rule in All Groups"))
     keep.setToolTipsVisible(True)
     keep.addActions(list(keep_by.values()))
     keep.addMenu(keep_in_folder)
     menu.addSeparator()
-    menu.addAction(mark_near)
+    menu.addActions([mark_near, next_undecided])
     menu.addSeparator()
-    menu.addActions([trash, undo])
+    menu.addActions([trash, move_to_folder, undo])
     menu_help = window.menuBar().addMenu(tr("&Help"))
     menu_help.addAction(open_logs)
     menu_help.addSeparator()
@@ -159,8 +161,29 @@ def build_actions(window: QMainWindow) -> Actions:
         window, [add_folder, scan, cancel], undo, trash, menu)
     return Actions(add_folder, scan, cancel, trash, undo, mark_all, unmark_all, suggest,
                    mark_near, skipped, quit_action, about, export_json, export_csv,
-                   export_paths, open_logs, keep_by, keep_in_folder, threshold,
-                   threshold_label, rotations, trash_button)
+                   export_paths, open_logs, keep_by, keep_in_folder, keep_this, keep_only,
+                   next_undecided, move_to_folder, threshold, threshold_label, rotations,
+                   trash_button)
+
+
+def _decide_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction, QAction]:
+    """Keep the current copy (its keys, P and O, are the cards' own: shown, not bound),
+    go on to the next undecided group, and move the marked files to a folder."""
+    tr = window.tr
+    keep_this = _action(window, tr("Keep &This Copy") + "\tP",
+                        tr("Keep the current copy of this group and mark the others as the "
+                           "pre-set marks do (P)"))
+    keep_only = _action(window, tr("Keep &Only This Copy") + "\tO",
+                        tr("Keep the current copy of this group and mark every other copy "
+                           "(O)"))
+    next_undecided = _action(window, tr("Go to the Next Undecided &Group"),
+                             tr("After you keep a copy, show the next group whose copy to "
+                                "keep you have not chosen yet"))
+    next_undecided.setCheckable(True)
+    move_to_folder = _action(window, tr("Move Marked Files to &Folder\u2026"),
+                             tr("Move the marked files into a folder you choose, instead of "
+                                "the Trash (Undo moves them back)"), "folder")
+    return keep_this, keep_only, next_undecided, move_to_folder
 
 
 def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QAction,

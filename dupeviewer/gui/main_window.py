@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dupeviewer.core.moveto import inside_scanned
 from dupeviewer.gui import text
 from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs.export import Exporter
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         a.scan.triggered.connect(self.ops.start_scan)
         a.cancel.triggered.connect(self.ops.cancel)
         a.trash.triggered.connect(self.confirm_trash)
+        a.move_to_folder.triggered.connect(self.confirm_move)
         a.undo.triggered.connect(self.ops.undo)
         a.mark_all.triggered.connect(self.review.mark_all_but_keeper)
         a.unmark_all.triggered.connect(self.review.unmark_all)
@@ -129,7 +131,14 @@ class MainWindow(QMainWindow):
         a.export_csv.triggered.connect(lambda: self.exporter.export_results("csv"))
         a.export_paths.triggered.connect(self.exporter.export_marked_paths)
         for rule, action in a.keep_by.items():
-            action.triggered.connect(lambda checked=False, r=rule: self.review.keep_by(r))
+            action.triggered.connect(lambda checked=False, r=rule: self.confirm_rule(r))
+        a.keep_this.triggered.connect(lambda: self.cards.keep(self.cards.current_row()))
+        a.keep_only.triggered.connect(
+            lambda: self.cards.keep(self.cards.current_row(), rest=True))
+        a.next_undecided.toggled.connect(self._on_next_undecided)
+        self.cards.decided.connect(self._after_decision)
+        self.cards.rule_requested.connect(lambda rule, g: self.confirm_rule(rule, None, [g]))
+        self.prompts.rule_confirmed.connect(self.review.keep_by)
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
         a.threshold.valueChanged.connect(self._on_threshold)
         a.rotations.toggled.connect(self._on_rotations)
@@ -166,9 +175,11 @@ class MainWindow(QMainWindow):
         ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))
         ops.trash_progress.connect(self.status.show_progress)
         ops.trashed.connect(self._after_trash)
+        ops.moved.connect(self._after_trash)
         ops.undone.connect(self.prompts.undo_summary)
         ops.failed.connect(self.prompts.error)
         self.prompts.trash_confirmed.connect(ops.start_trash)
+        self.prompts.move_confirmed.connect(ops.start_move)
 
     def _restore(self) -> None:
         s = self.settings
@@ -186,6 +197,7 @@ class MainWindow(QMainWindow):
         self._show_threshold(s.threshold)
         self.commands.rotations.setChecked(s.rotations)
         self.commands.mark_near.setChecked(s.mark_near)
+        self.commands.next_undecided.setChecked(s.next_undecided)
         self.update_state()
 
     # public -----------------------------------------------------------------------
@@ -219,6 +231,38 @@ class MainWindow(QMainWindow):
         if not self.ops.busy:
             self.prompts.confirm_trash(self.review.marked_files(),
                                        self.review.selection.losses())
+
+    def confirm_rule(self, rule: str, folder: str | None = None,
+                     groups: list[int] | None = None) -> None:
+        """Keep by ``rule`` (in ``groups``, all when None) once the user has seen what it
+        marks."""
+        if self.ops.busy or not len(self.review):
+            return
+        preview = self.review.preview_keep_by(rule, folder, groups)
+        if not preview.groups:
+            self.status.showMessage(self.tr("No group has a copy in {folder}").format(
+                folder=folder), 5000)
+            return
+        self.prompts.confirm_rule(rule, folder, groups, len(self.review), preview)
+
+    def confirm_move(self) -> None:
+        """Ask for a folder, then list the marked files and ask; the move starts once the
+        user agrees (the engine refuses a folder inside a scanned one)."""
+        if self.ops.busy or not self.review.selection.count:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Move the Marked Files to a Folder"),
+            self.settings.move_folder or os.path.expanduser("~"))
+        if not folder:
+            return
+        self.settings.move_folder = folder
+        result = self.review.result
+        problem = inside_scanned(folder, result.roots if result is not None else ())
+        if problem is not None:
+            self.prompts.error(self.tr("Nothing was moved"), problem)
+            return
+        self.prompts.confirm_trash(self.review.marked_files(),
+                                   self.review.selection.losses(), folder)
 
     def show_skipped(self) -> None:
         result = self.review.result
@@ -268,13 +312,14 @@ class MainWindow(QMainWindow):
         a.cancel.setEnabled(scanning)
         undoable = self.ops.undoable
         a.undo.setEnabled(undoable > 0 and not busy)
-        a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash action back "
+        a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash or move back "
                                            "where they were", "", undoable), undoable)
                             if undoable else self.tr("Nothing to undo"))
         has_result = self.review.result is not None
         a.export_json.setEnabled(has_result and not busy)
         a.export_csv.setEnabled(has_result and not busy)
-        for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values()):
+        for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values(),
+                       a.keep_this, a.keep_only):
             action.setEnabled(len(self.review) > 0 and not busy)
         if scanning:
             self.stack.setCurrentIndex(SCANNING)
@@ -307,10 +352,10 @@ class MainWindow(QMainWindow):
             self.status.hide_progress()
         self.update_state()
 
-    def _after_trash(self, report: TrashReport) -> None:
+    def _after_trash(self, report: TrashReport, folder: str | None = None) -> None:
         for outcome in report.trashed:
             self.loader.forget(outcome.path)
-        self.prompts.trash_refused(report)
+        self.prompts.trash_refused(report, folder)
 
     # review -----------------------------------------------------------------------
     def _after_reset(self) -> None:
@@ -335,9 +380,10 @@ class MainWindow(QMainWindow):
         else:
             trash.setText(self.tr("&Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
+        self.commands.move_to_folder.setEnabled(count > 0 and not self.ops.busy)
         self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
         self.status.show_summary(None if self.review.result is None else len(self.review),
-                                 sum(g.reclaimable for g in self.review.groups))
+                                 size, count)
 
     def _fill_keep_in_folder(self) -> None:
         menu = self.commands.keep_in_folder
@@ -348,7 +394,7 @@ class MainWindow(QMainWindow):
                                       "and mark the others").format(folder=folder))
             action.setEnabled(len(self.review) > 0 and not self.ops.busy)
             action.triggered.connect(
-                lambda checked=False, f=folder: self.review.keep_by("folder", f))
+                lambda checked=False, f=folder: self.confirm_rule("folder", f))
 
     # settings-driven changes ------------------------------------------------------
     def _show_threshold(self, value: int) -> None:
@@ -365,6 +411,15 @@ class MainWindow(QMainWindow):
 
     def _on_mark_near(self, checked: bool) -> None:
         self.settings.mark_near = checked
+        self.review.mark_near = checked
+
+    def _on_next_undecided(self, checked: bool) -> None:
+        self.settings.next_undecided = checked
+
+    def _after_decision(self) -> None:
+        if self.settings.next_undecided and not self.groups.next_undecided():
+            self.status.showMessage(self.tr("You have chosen the copy to keep in every "
+                                            "group."), 5000)
 
     def _save_folders(self) -> None:
         """Remember the folder list, but never a demo session's temporary folder list."""

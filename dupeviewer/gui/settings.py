@@ -32,7 +32,8 @@ FORMAT = "dupeviewer-settings-1"
 a file with it is ours to rewrite."""
 KNOWN_KEYS = frozenset({
     "scan/folders", "scan/references", "scan/threshold", "scan/rotations", "scan/workers",
-    "review/markNear", "export/folder", "window/geometry", "window/splitter"})
+    "review/markNear", "review/nextUndecided", "review/moveFolder", "export/folder",
+    "window/geometry", "window/splitter"})
 """Every key any release wrote: a file holding only these (and no marker) is an earlier
 release's, and becomes ours."""
 
@@ -175,6 +176,10 @@ class Settings:
     rotations: Setting[bool] = Setting("scan/rotations", False, bool)
     mark_near: Setting[bool] = Setting("review/markNear", False, bool)
     """Pre-mark the copies in near groups too (off by default: they may differ)."""
+    next_undecided: Setting[bool] = Setting("review/nextUndecided", True, bool)
+    """After the user picks a group's keeper, show the next group not decided yet."""
+    move_folder: Setting[str] = Setting("review/moveFolder", "", str)
+    """Where the marked copies were last moved to (instead of the Trash)."""
     workers: Setting[int | None] = Setting("scan/workers", None, int)
     """Decoding processes; None = all cores. Not in the UI; tests and power users."""
     export_folder: Setting[str] = Setting("export/folder", "", str)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 
 def data_size(size: int) -> str:
@@ -82,3 +82,23 @@ def window_title(folders: Sequence[str]) -> str:
         return "dupeviewer"
     return QCoreApplication.translate("text", "{folders} — dupeviewer").format(
         folders=folder_names(folders))
+
+
+def keep_rules(tr: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+    """The keep-by rules as menus name them (each label a literal, so lupdate finds it)."""
+    return (
+        ("resolution", tr("Highest &Resolution")),
+        ("size", tr("&Largest File")),
+        ("oldest", tr("&Oldest Date Taken")),
+        ("newest", tr("&Newest Date Taken")),
+        ("quality", tr("Best &Quality")),
+    )
+
+
+def rule_words(tr: Callable[[str], str], rule: str, folder: str | None = None) -> str:
+    """What a keep-by rule keeps, in words: ``the copy with the highest resolution``."""
+    if rule == "folder":
+        return tr("the copy in {folder}").format(
+            folder=name_of((folder or "").rstrip(os.sep)) or folder)
+    label = dict(keep_rules(tr)).get(rule, rule).replace("&", "").lower()
+    return tr("the copy with the {label}").format(label=label)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFileOpenEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QPushButton, QWidget
 
 from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
@@ -233,13 +233,24 @@ def test_keep_best_quality_from_the_marks_menu(qtbot: QtBot, window: MainWindow)
     labels = [a.text() for a in _all_actions(keep)]
     assert "Best &Quality" in labels
     window.commands.keep_by["quality"].trigger()
+    _apply_rule(qtbot, window)
     # a GIF's quality cannot be read, so it ranks after the best JPEG (quality 95)
     assert window.review.marked(0) == {1, 2}
     jpegs = dataclasses.replace(group, members=group.members[:2])
     window.show_result(ScanResult((jpegs,), (), Stats(groups=1), roots=("/p",)),
                        window.options())
     window.commands.keep_by["quality"].trigger()
+    _apply_rule(qtbot, window)
     assert window.review.marked(0) == {1}  # JPEG quality 95 is kept, 70 marked
+
+
+def _apply_rule(qtbot: QtBot, window: MainWindow) -> None:
+    """Agree to the rule's confirmation (it names the files and bytes it marks)."""
+    dialog = window.prompts.rule_dialog
+    assert dialog is not None
+    button = dialog.findChild(QPushButton, "apply-rule")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 # accessibility ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from dupeviewer.core.model import Options
 from dupeviewer.gui.main_window import MainWindow
@@ -64,11 +65,22 @@ def test_bulk_actions(qtbot: QtBot, window: MainWindow, simple_library: Library3
     assert window.review.selection.count == 3
     near = _group_of(window, simple_library.near[0])
     window.commands.keep_by["resolution"].trigger()
+    _apply_rule(qtbot, window)
     kept = window.review.groups[near].members
     small = next(i for i, m in enumerate(kept) if m.path == str(simple_library.near[1]))
     assert window.review.marked(near) == {small}
     window.commands.keep_by["size"].trigger()
+    _apply_rule(qtbot, window)
     assert window.review.marked(near) == {small}
+
+
+def _apply_rule(qtbot: QtBot, window: MainWindow) -> None:
+    """Agree to the rule's confirmation (it names the files and bytes it marks)."""
+    dialog = window.prompts.rule_dialog
+    assert dialog is not None
+    button = dialog.findChild(QPushButton, "apply-rule")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def test_keep_in_a_chosen_folder(qtbot: QtBot, window: MainWindow,

@@ -26,6 +26,8 @@ def test_each_setting_is_one_typed_descriptor() -> None:
         "threshold": ("scan/threshold", int, DEFAULT_THRESHOLD),
         "rotations": ("scan/rotations", bool, False),
         "mark_near": ("review/markNear", bool, False),
+        "next_undecided": ("review/nextUndecided", bool, True),
+        "move_folder": ("review/moveFolder", str, ""),
         "workers": ("scan/workers", int, None),
         "export_folder": ("export/folder", str, ""),
     }

@@ -101,29 +101,41 @@ class ConfirmTrashDialog(QDialog):
     """Lists every file about to go to the Trash; the default button is Cancel.
 
     ``losses`` maps a file to the history (core names: "taken", "camera", "gps") that no
-    kept copy of its picture records; such files are listed first, with what they hold."""
+    kept copy of its picture records; such files are listed first, with what they hold.
+    With ``folder`` the files are to move into that folder instead of the Trash."""
 
     def __init__(self, files: Sequence[tuple[str, int]], parent: QWidget | None = None,
-                 losses: Mapping[str, Sequence[str]] | None = None) -> None:
+                 losses: Mapping[str, Sequence[str]] | None = None,
+                 folder: str | None = None) -> None:
         super().__init__(parent)
         losses = {path: lost for path, lost in (losses or {}).items() if lost}
         total = sum(size for _, size in files)
-        self.setWindowTitle(self.tr("Move to Trash"))
-        self.setAccessibleName(self.tr("Confirm moving files to the Trash"))
+        self.setWindowTitle(self.tr("Move to Folder") if folder else self.tr("Move to Trash"))
+        self.setAccessibleName(self.tr("Confirm moving files to a folder") if folder
+                               else self.tr("Confirm moving files to the Trash"))
         self.resize(760 if losses else 680, 440)
         layout, top = _icon_header(self, QStyle.StandardPixmap.SP_MessageBoxQuestion)
         words = QVBoxLayout()
         count = len(files)
-        self.title = _bold(QLabel(plural(self.tr("Move %n file(s) to the Trash?", "", count),
-                                         count)))
+        question = plural(self.tr("Move %n file(s) to {folder}?", "", count), count).format(
+            folder=folder) if folder else plural(self.tr("Move %n file(s) to the Trash?", "",
+                                                         count), count)
+        self.title = _bold(QLabel(question))
         words.addWidget(self.title)
         self.detail = QLabel(self.tr(
+            "This moves {size}. Every file is checked again first: a file that changed since "
+            "the scan is left alone. A name already taken in the folder gets a number: "
+            "nothing is overwritten. Undo moves the files back.").format(
+                size=text.data_size(total)) if folder else self.tr(
             "This frees {size}. Every file is checked again first: a file that changed since "
             "the scan is left alone. You can restore the files with Undo or from the "
             "Trash.").format(size=text.data_size(total)))
         self.detail.setWordWrap(True)
         words.addWidget(self.detail)
         self.warning = QLabel(plural(self.tr(
+            "The copy you keep lacks the date taken, camera or GPS position of %n file(s) "
+            "listed first: it goes with them.", "", len(losses)), len(losses)) if folder
+            else plural(self.tr(
             "The copy you keep lacks the date taken, camera or GPS position of %n file(s) "
             "listed first: it goes to the Trash with them.", "", len(losses)), len(losses)))
         self.warning.setWordWrap(True)
@@ -136,7 +148,8 @@ class ConfirmTrashDialog(QDialog):
         if losses:
             headers.append(self.tr("Would lose"))
         self.files = _file_tree(headers)
-        self.files.setAccessibleName(self.tr("Files to move to the Trash"))
+        self.files.setAccessibleName(self.tr("Files to move") if folder
+                                     else self.tr("Files to move to the Trash"))
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for path, size in sorted(files, key=lambda f: f[0] not in losses):
@@ -154,8 +167,9 @@ class ConfirmTrashDialog(QDialog):
         layout.addWidget(self.files, 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.trash_button = self.buttons.addButton(
-            self.tr("Move to Trash"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.trash_button.setIcon(icon("user-trash"))
+            self.tr("Move to Folder") if folder else self.tr("Move to Trash"),
+            QDialogButtonBox.ButtonRole.AcceptRole)
+        self.trash_button.setIcon(icon("folder" if folder else "user-trash"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -211,12 +225,16 @@ def skipped_dialog(problems: Sequence[tuple[str, str]], parent: QWidget) -> Prob
 
 
 def failures_dialog(problems: Sequence[tuple[str, str]], moved: int,
-                    parent: QWidget) -> ProblemsDialog:
+                    parent: QWidget, folder: str | None = None) -> ProblemsDialog:
     title = QCoreApplication.translate("ProblemsDialog", "Some Files Were Not Moved")
     message = QCoreApplication.translate("ProblemsDialog",
+        "{moved} moved to {folder}. {failed} stayed where they were and are still listed "
+        "in their groups:") if folder else \
+        QCoreApplication.translate("ProblemsDialog",
         "{moved} moved to the Trash. {failed} stayed where they were and are still listed "
-        "in their groups:").format(
-            moved=counted("ProblemsDialog", "%n file(s)", moved),
+        "in their groups:")
+    message = message.format(
+            moved=counted("ProblemsDialog", "%n file(s)", moved), folder=folder,
             failed=counted("ProblemsDialog", "%n file(s)", len(problems)))
     return ProblemsDialog(title, message, problems, parent)
 

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from dupeviewer.gui import text
 from dupeviewer.gui.dialogs.files import ConfirmTrashDialog, failures_dialog, show_error
 from dupeviewer.gui.models.members import MemberModel, MemberRole
+from dupeviewer.gui.text import plural, rule_words
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from dupeviewer.core.rekey import Preview
     from dupeviewer.core.trash import TrashReport, UndoReport
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,8 @@ class Prompts(QObject):
     """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees."""
 
     trash_confirmed = Signal()
+    move_confirmed = Signal(str)  # the folder to move the marked files into
+    rule_confirmed = Signal(str, object, object)  # rule, folder or None, groups or None
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -36,28 +41,68 @@ class Prompts(QObject):
         self.confirm_dialog: ConfirmTrashDialog | None = None
         self.problems_dialog: QObject | None = None
         self.compare_dialog: QObject | None = None
+        self.rule_dialog: QMessageBox | None = None
 
     def confirm_trash(self, files: Sequence[tuple[str, int]],
-                      losses: Mapping[str, Sequence[str]]) -> None:
-        """Ask before trashing ``files``; Cancel is the default."""
+                      losses: Mapping[str, Sequence[str]], folder: str | None = None) -> None:
+        """Ask before trashing ``files`` (or moving them into ``folder``); Cancel is the
+        default."""
         if not files:
             return
-        dialog = ConfirmTrashDialog(files, self._parent, losses)
-        dialog.accepted.connect(self._on_confirmed)
+        dialog = ConfirmTrashDialog(files, self._parent, losses, folder)
+        if folder:
+            dialog.accepted.connect(lambda: self._on_move_confirmed(folder))
+        else:
+            dialog.accepted.connect(self._on_confirmed)
         dialog.finished.connect(dialog.deleteLater)
         self.confirm_dialog = dialog
         dialog.open()
+
+    def confirm_rule(self, rule: str, folder: str | None, groups: list[int] | None,
+                     total: int, preview: Preview) -> None:
+        """Say what a keep-by rule will mark, in one group or in all ``total``, and ask;
+        ``rule_confirmed`` when the user agrees (Cancel is the default)."""
+        words = rule_words(self.tr, rule, folder)
+        one = groups is not None and len(groups) == 1
+        title = self.tr("Keep by Rule in This Group") if one \
+            else self.tr("Keep by Rule in All Groups")
+        if one:
+            question = self.tr("Keep {words} in this group?").format(words=words)
+        elif preview.groups < total:
+            question = plural(self.tr("Keep {words} in the %n group(s) that have one?", "",
+                                      preview.groups), preview.groups).format(words=words)
+        else:
+            question = plural(self.tr("Keep {words} in all %n group(s)?", "", total),
+                              total).format(words=words)
+        box = QMessageBox(QMessageBox.Icon.Question, title, question,
+                          QMessageBox.StandardButton.Cancel, self._parent)
+        box.setInformativeText(plural(self.tr(
+            "This marks %n file(s) ({size}) for the Trash and unmarks the other copies of "
+            "those groups. Nothing moves until you choose Move to Trash.", "",
+            preview.files), preview.files).format(size=text.data_size(preview.bytes)))
+        apply = box.addButton(self.tr("Mark"), QMessageBox.ButtonRole.AcceptRole)
+        apply.setObjectName("apply-rule")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        apply.clicked.connect(lambda: self.rule_confirmed.emit(rule, folder, groups))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.rule_dialog = box
+        box.open()
 
     def _on_confirmed(self) -> None:
         self.confirm_dialog = None
         self.trash_confirmed.emit()
 
-    def trash_refused(self, report: TrashReport) -> None:
-        """List the files the trash left where they were, and why (nothing if none)."""
+    def _on_move_confirmed(self, folder: str) -> None:
+        self.confirm_dialog = None
+        self.move_confirmed.emit(folder)
+
+    def trash_refused(self, report: TrashReport, folder: str | None = None) -> None:
+        """List the files the trash (or the move into ``folder``) left where they were, and
+        why (nothing if none)."""
         if not report.failed:
             return
         dialog = failures_dialog([(o.path, o.reason) for o in report.failed],
-                                 len(report.trashed), self._parent)
+                                 len(report.trashed), self._parent, folder)
         self.problems_dialog = dialog
         dialog.open()
 

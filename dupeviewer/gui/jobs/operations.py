@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Literal
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from dupeviewer.gui import text
-from dupeviewer.gui.jobs.workers import Job, regroup_work, scan_work, trash_work, undo_work
+from dupeviewer.gui.jobs.workers import (
+    Job,
+    move_work,
+    regroup_work,
+    scan_work,
+    trash_work,
+    undo_work,
+)
 from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["", "scan", "regroup", "trash", "undo"]
+JobKind = Literal["", "scan", "regroup", "trash", "move", "undo"]
 """What the running job is ("" when none runs)."""
 
 SHUTDOWN_WAIT_MS = 5000
@@ -70,6 +77,7 @@ class Operations(QObject):
     regrouped = Signal(object, object)  # ScanResult, Options: marks are to be kept
     trash_progress = Signal(int, int)  # files done, total (0: not counted yet)
     trashed = Signal(object)  # TrashReport, after the review dropped the moved files
+    moved = Signal(object, str)  # TrashReport, the folder: as trashed, for a move
     undone = Signal(object, str)  # UndoReport, what happened in words
     failed = Signal(str, str)  # title, message: a job raised
 
@@ -114,7 +122,7 @@ class Operations(QObject):
         return job
 
     def _on_done(self) -> None:
-        if self.kind in ("trash", "undo"):
+        if self.kind in ("trash", "move", "undo"):
             self.undoable = pending_undo()
         self.job, self.kind = None, ""
         self.busy_changed.emit(False)
@@ -247,6 +255,31 @@ class Operations(QObject):
                   + " (" + text.data_size(report.bytes) + "). " + self.tr("Undo puts them back."))
         self.trashed.emit(report)
 
+    def start_move(self, folder: str) -> None:
+        """Move the marked copies into ``folder`` (the user has confirmed), with the
+        trash's plan and checks; the engine refuses a folder inside a scanned one."""
+        review = self.review
+        if self.busy or not review.selection.count:
+            return
+        roots = review.result.roots if review.result is not None else ()
+        job = Job(move_work(review.groups, review.selection.marked, folder, roots), "move",
+                  self)
+        job.progress.connect(self._on_trash_progress)
+        job.finished.connect(lambda report: self._on_moved(report, folder))
+        job.errored.connect(lambda error: self._on_failed(self.tr("Nothing was moved"), error))
+        self.trash_progress.emit(0, 0)
+        self._say(self.tr("Moving files to {folder}\u2026").format(folder=folder))
+        self._run(job, "move")
+
+    def _on_moved(self, report: TrashReport, folder: str) -> None:
+        moved = report.trashed
+        self.review.remove_paths(o.path for o in moved)
+        self._say(plural(self.tr("Moved %n file(s) to {folder}", "", len(moved)),
+                         len(moved)).format(folder=folder)
+                  + " (" + text.data_size(report.bytes) + "). " + self.tr("Undo moves them "
+                                                                          "back."))
+        self.moved.emit(report, folder)
+
     # undo -------------------------------------------------------------------------
     def undo(self) -> None:
         if self.busy:
@@ -276,8 +309,9 @@ class Operations(QObject):
             failed = len(report.failed)
             lines.append(plural(self.tr("%n file(s) could not be restored:", "", failed), failed))
             lines += [f"\u2022 {path}: {reason}" for path, reason in report.failed[:20]]
-            lines.append(self.tr("You can restore them from {trash}.").format(
-                trash=where_is_the_trash()))
+            if report.kind == "trash":
+                lines.append(self.tr("You can restore them from {trash}.").format(
+                    trash=where_is_the_trash()))
         if report.message:
             lines.append(report.message)
         return "\n".join(lines) or self.tr("Nothing to undo.")

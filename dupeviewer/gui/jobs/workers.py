@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent
 from dupeviewer.core.journal import JournalError
+from dupeviewer.core.moveto import MoveError
 from dupeviewer.core.scan import ScanError
 
 if TYPE_CHECKING:
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXPECTED = (ScanError, JournalError, OSError)
-"""Failures the engine documents (a folder gone, a journal not ours, a disk error): the
+EXPECTED = (ScanError, JournalError, MoveError, OSError)
+"""Failures the engine documents (a folder gone, a journal not ours, a folder that cannot
+receive moved files, a disk error): the
 receiver reports them to the user; anything else is a bug and is logged with its trace."""
 
 Work = Callable[[Progress, CancelToken], object]
@@ -135,6 +137,23 @@ def trash_work(groups: Sequence[Group], marked: Sequence[set[int]]) -> Work:
 
         requests = trash.plan(groups, marked)
         return trash.trash(requests, progress=progress, cancel=cancel)
+
+    return work
+
+
+def move_work(groups: Sequence[Group], marked: Sequence[set[int]], folder: str,
+              roots: Sequence[str]) -> Work:
+    """Plan as for the trash, then move the marked copies into ``folder`` (refused when it
+    lies in one of ``roots``, the scanned folders)."""
+    groups = list(groups)
+    marked = [set(m) for m in marked]
+    roots = list(roots)
+
+    def work(progress: Progress, cancel: CancelToken) -> object:
+        from dupeviewer.core import moveto, trash
+
+        requests = trash.plan(groups, marked)
+        return moveto.move(requests, folder, roots, progress=progress, cancel=cancel)
 
     return work
 

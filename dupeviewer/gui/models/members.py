@@ -172,8 +172,9 @@ class MemberModel(ReviewModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return member.path
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return self.tr("Space marks or unmarks this copy for the Trash; Enter compares "
-                           "it with the kept copy; the context menu opens it.")
+            return self.tr("Space marks or unmarks this copy for the Trash; P keeps it and "
+                           "O keeps only it; Enter compares it with the kept copy; the "
+                           "context menu opens it.")
         if role == Qt.ItemDataRole.CheckStateRole:
             marked = m in self.review.marked(self.group)
             return Qt.CheckState.Checked if marked else Qt.CheckState.Unchecked
@@ -251,7 +252,7 @@ class MemberModel(ReviewModel):
             size=text.data_size(info.size), format=info.format, w=info.width,
             h=info.height, state=state)]
         if m == self._group.keeper:
-            parts.append(self.tr("suggested keeper: {reason}").format(reason=self._group.reason))
+            parts.append(self.tr("kept copy: {reason}").format(reason=self._group.reason))
         if member.reference:
             parts.append(self.tr("in a reference folder"))
         lost = lost_label(history_words(self.review.selection.lost(self.group, m)))
@@ -281,6 +282,7 @@ class MemberModel(ReviewModel):
 
     def _on_marks_changed(self, groups: list[int]) -> None:
         if self.group in groups and self.rowCount():
+            self._highlights = highlights(self._group)  # the keeper may have moved
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
     def _on_groups_changed(self, groups: list[int]) -> None:

@@ -19,6 +19,8 @@ from dupeviewer.core.remaining import drop_paths
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from dupeviewer.core.rekey import Preview
+
 log = logging.getLogger(__name__)
 
 
@@ -36,6 +38,8 @@ class Review(QObject):
         self.result: ScanResult | None = None
         self.options = Options()
         self.selection = Selection([])
+        self.mark_near = False
+        """Whether the pre-set marks include near copies (the window keeps it current)."""
 
     # reading ------------------------------------------------------------------------
     @property
@@ -63,7 +67,9 @@ class Review(QObject):
         previous = self.selection
         self.result = result
         self.options = options
-        self.selection = Selection(result.groups, mark_near=mark_near)
+        self.mark_near = mark_near
+        self.selection = Selection(result.groups, mark_near=mark_near,
+                                   rotations=options.rotations)
         if keep_marks:
             self.selection.carry_over(previous)
         self.reset.emit()
@@ -88,9 +94,13 @@ class Review(QObject):
         return self.set_mark(g, m, m not in self.selection.marked[g])
 
     def _bulk(self, change: str, *args: object) -> None:
+        """Apply a change of the selection; announce each group whose marks or keeper
+        changed."""
         before = [set(m) for m in self.selection.marked]
+        groups = list(self.selection.groups)
         getattr(self.selection, change)(*args)
-        changed = [g for g, m in enumerate(self.selection.marked) if m != before[g]]
+        changed = [g for g, m in enumerate(self.selection.marked)
+                   if m != before[g] or self.selection.groups[g] is not groups[g]]
         if changed:
             self.marks_changed.emit(changed)
 
@@ -103,8 +113,23 @@ class Review(QObject):
     def unmark_all(self) -> None:
         self._bulk("unmark_all")
 
-    def keep_by(self, rule: str, folder: str | None = None) -> None:
-        self._bulk("keep_by", rule, folder)
+    def keep_by(self, rule: str, folder: str | None = None,
+                groups: list[int] | None = None) -> None:
+        """Keep by ``rule`` in ``groups`` (every group when None); a rule applied to one
+        group decides it."""
+        self._bulk("keep_by", rule, folder, groups, groups is not None and len(groups) == 1)
+
+    def preview_keep_by(self, rule: str, folder: str | None = None,
+                        groups: list[int] | None = None) -> Preview:
+        return self.selection.preview_keep_by(rule, folder, groups)
+
+    def decide(self, g: int, m: int, rest: bool = False) -> None:
+        """Keep copy ``m`` of group ``g``; mark the others as the pre-set marks do, or all
+        of them (``rest``)."""
+        self._bulk("decide", g, m, rest, self.mark_near)
+
+    def decided(self, g: int) -> bool:
+        return self.selection.decided[g]
 
     # after trashing -------------------------------------------------------------------
     def remove_paths(self, paths: Iterable[str]) -> None:
@@ -115,8 +140,7 @@ class Review(QObject):
             self.groups_changed.emit(list(dropped.changed))
         for first, last in reversed(_ranges(list(dropped.emptied))):
             self.about_to_remove.emit(first, last)
-            del self.selection.groups[first:last + 1]
-            del self.selection.marked[first:last + 1]
+            self.selection.remove_groups(first, last)
             self.removed.emit(first, last)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -14,7 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,7 +31,7 @@ from dupeviewer.gui import desktop, look, text
 from dupeviewer.gui.models.groupfilter import GroupFilter, Show
 from dupeviewer.gui.models.groups import GroupModel, Sort, contents_label
 from dupeviewer.gui.models.members import MemberModel, MemberRole
-from dupeviewer.gui.text import plural
+from dupeviewer.gui.text import keep_rules, plural
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate, GroupDelegate
 from dupeviewer.gui.widgets.groupbar import GroupBar
 
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 
 GROUP_KEYS = {Qt.Key.Key_Up: -1, Qt.Key.Key_K: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_J: 1}
 COPY_KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+KEEP_KEY = Qt.Key.Key_P
+"""Pick the current copy as the keeper; the others get the pre-set marks."""
+KEEP_ONLY_KEY = Qt.Key.Key_O
+"""Keep only the current copy: the others are all marked."""
 
 
 class GroupListView(QListView):
@@ -166,6 +171,18 @@ class GroupList(QWidget):
         row = self.view.currentIndex().row()
         self.select_row(0 if row < 0 else row + delta)
 
+    def next_undecided(self) -> bool:
+        """Make the next group (in the shown order, wrapping round) whose keeper the user
+        has not picked current; False (and no move) when every other group is decided."""
+        count = self.model.rowCount()
+        row = self.view.currentIndex().row()
+        for step in range(1, count):
+            candidate = (row + step) % count
+            if not self.review.decided(self.model.group_index(candidate)):
+                self.select_row(candidate)
+                return True
+        return False
+
     def current_keeper(self) -> str | None:
         """The kept copy of the current group, to find its group again after a reload."""
         g = self.current()
@@ -239,6 +256,8 @@ class CardsPanel(QWidget):
 
     step_group = Signal(int)
     compare_requested = Signal(int)  # member row
+    decided = Signal()  # the user picked the keeper of the shown group
+    rule_requested = Signal(str, int)  # a keep-by rule for one group (its Review index)
 
     def __init__(self, review: Review, loader: ThumbnailLoader,
                  parent: QWidget | None = None) -> None:
@@ -319,6 +338,14 @@ class CardsPanel(QWidget):
             return False
         return self.review.toggle(self.model.group, row)
 
+    def keep(self, row: int, rest: bool = False) -> None:
+        """Keep the copy in ``row``: it becomes the keeper, unmarked, and the others get
+        the pre-set marks (all of them with ``rest``)."""
+        if not 0 <= row < self.model.rowCount() or self.model.group < 0:
+            return
+        self.review.decide(self.model.group, row, rest)
+        self.decided.emit()
+
     def handle_key(self, event: QKeyEvent) -> bool:
         """The review keys, wherever the focus is in the review: True if handled."""
         key = Qt.Key(event.key())
@@ -330,6 +357,8 @@ class CardsPanel(QWidget):
             self.step_copy(COPY_KEYS[key])
         elif key == Qt.Key.Key_Space:
             self.toggle_current()
+        elif key in (KEEP_KEY, KEEP_ONLY_KEY):
+            self.keep(self.current_row(), rest=key == KEEP_ONLY_KEY)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.current_row() >= 0:
                 self.compare_requested.emit(self.current_row())
@@ -370,8 +399,8 @@ class CardsPanel(QWidget):
         self.title.setToolTip(group.keep.path)
         marked = self.review.marked(g)
         self.subtitle.setText(self.tr(
-            "Suggested keeper: {reason}.  {marked} marked for the Trash ({size}).").format(
-                reason=group.reason, marked=len(marked),
+            "Keeping {name}: {reason}.  {marked} marked for the Trash ({size}).").format(
+                name=text.name_of(group.keep.path), reason=group.reason, marked=len(marked),
                 size=text.data_size(self.review.marked_bytes(g))))
 
     # context menu -----------------------------------------------------------------
@@ -394,4 +423,14 @@ class CardsPanel(QWidget):
                                 else self.tr("Mark for the Trash"))
         toggle.setEnabled(bool(index.flags() & Qt.ItemFlag.ItemIsUserCheckable))
         toggle.triggered.connect(lambda: self.review.toggle(self.model.group, row))
+        menu.addSeparator()
+        keys = QKeySequence(KEEP_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Keep This Copy") + "\t" + keys, lambda: self.keep(row))
+        keys = QKeySequence(KEEP_ONLY_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Keep Only This Copy, Mark the Others") + "\t" + keys,
+                       lambda: self.keep(row, rest=True))
+        rules = menu.addMenu(self.tr("Keep by Rule in This Group"))
+        g = self.model.group
+        for rule, label in keep_rules(self.tr):
+            rules.addAction(label, partial(self.rule_requested.emit, rule, g))
         return menu
