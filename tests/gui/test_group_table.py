@@ -119,6 +119,10 @@ def test_a_large_group_opens_as_a_table_sorted_by_a_click_on_a_header(
     assert names == sorted(names)
     assert names[0] == "copy 00.jpg"
 
+    _go_to_group(qtbot, scanned, 3)  # another group and back: still sorted by name
+    _go_to_group(qtbot, scanned, COPIES)
+    assert _column(table, Column.Name) == names
+
 
 def _widths_unsorted(window: MainWindow) -> list[int]:
     group = window.review.groups[window.groups.current()]

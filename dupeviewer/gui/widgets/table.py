@@ -26,9 +26,9 @@ on a laptop screen; 40 cards show 6 at a time)."""
 
 
 class CopyTable(QTableView):
-    """The rows of ``members`` as a table; clicking a header sorts by it, clicking again
-    reverses, and a third way back to the group's own order (keeper first) is the
-    "Match" column."""
+    """The rows of ``members`` as a table, at first in the group's own order (the keeper
+    first); a click on a header sorts by that column, another click reverses it. The
+    order chosen stays for the next group, and a mark never moves its row."""
 
     def __init__(self, members: MemberModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
