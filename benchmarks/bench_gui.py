@@ -272,8 +272,10 @@ def run(photos: Path, root: Path, warm: bool) -> tuple[Probe, int, int]:
     view.setFocus()
     press(view, Qt.Key.Key_Home)
     last = window.groups.model.rowCount() - 1
-    while view.currentIndex().row() < last:
+    while (row := view.currentIndex().row()) < last:
         press(view, Qt.Key.Key_PageDown)
+        if view.currentIndex().row() == row:
+            raise SystemExit(f"bench_gui: Page Down stuck at group {row} of {last + 1}")
     press(view, Qt.Key.Key_Home)
     for _ in range(DOWN_KEYS):
         press(view, Qt.Key.Key_Down)
