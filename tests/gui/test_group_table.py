@@ -201,6 +201,12 @@ def _exercise(review: Review, members: MemberModel, columns: MemberColumns) -> N
                     Qt.ItemDataRole.CheckStateRole)
     assert review.marked(1) == {1}
     review.mark_all_but_keeper()
+    columns.set_active(False)  # hidden: no rows, and changes meanwhile are not forwarded
+    review.unmark_all()
+    members.show_group(3)
+    columns.set_active(True)
+    members.show_group(1)
+    review.mark_all_but_keeper()
     review.remove_paths([review.groups[1].members[-1].path])
     members.show_group(-1)
     members.show_group(2)

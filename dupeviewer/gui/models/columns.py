@@ -46,6 +46,10 @@ HIGHLIGHTED = {Column.Size: "size", Column.Resolution: "resolution", Column.Take
 """The columns whose cell is bold when the copy stands out there (as on the card)."""
 
 MATCH_ORDER = {"keeper": 0, "exact": 1, "pixels": 2, "near": 3}
+FORWARDED = frozenset({*(int(r) for r in MemberRole), int(Qt.ItemDataRole.ToolTipRole),
+                       int(Qt.ItemDataRole.AccessibleTextRole),
+                       int(Qt.ItemDataRole.AccessibleDescriptionRole)})
+"""Roles every cell answers as the member model does for its row."""
 
 
 def _tr(source: str) -> str:
@@ -62,17 +66,27 @@ def headers() -> dict[Column, str]:
 
 
 class MemberColumns(QAbstractTableModel):
-    """The rows of ``members`` (row r here is row r there) in the columns of :class:`Column`."""
+    """The rows of ``members`` (row r here is row r there) in the columns of :class:`Column`.
+
+    While not :attr:`active` (the table is not on screen) it has no rows, so a hidden table
+    costs nothing when the next group is shown."""
 
     def __init__(self, members: MemberModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.members = members
+        self.active = True
         members.modelAboutToBeReset.connect(self.beginResetModel)
         members.modelReset.connect(self.endResetModel)
         members.dataChanged.connect(self._on_data_changed)
 
+    def set_active(self, active: bool) -> None:
+        if active != self.active:
+            self.beginResetModel()
+            self.active = active
+            self.endResetModel()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.members.rowCount()
+        return 0 if parent.isValid() or not self.active else self.members.rowCount()
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -117,9 +131,7 @@ class MemberColumns(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.Size,
                                                                    Column.Resolution):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return source.data(role)
-        if role in (*(int(r) for r in MemberRole), Qt.ItemDataRole.AccessibleDescriptionRole):
+        if role in FORWARDED:
             return source.data(role)
         return None
 
@@ -181,6 +193,6 @@ class MemberColumns(QAbstractTableModel):
     # the member model's signals -----------------------------------------------------
     def _on_data_changed(self, first: QModelIndex | QPersistentModelIndex,
                          last: QModelIndex | QPersistentModelIndex) -> None:
-        if first.isValid() and last.isValid():
+        if self.active and first.isValid() and last.isValid():
             self.dataChanged.emit(self.index(first.row(), 0),
                                   self.index(last.row(), len(Column) - 1))

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+RESIZE_PRECISION = 100
+"""Columns fit the widest of this many rows, not of every row of a huge group."""
+
 TABLE_FROM = 13
 """A group of this many copies or more opens as a table (12 cards already need scrolling
 on a laptop screen; 40 cards show 6 at a time)."""
@@ -54,10 +57,15 @@ class CopyTable(QTableView):
         header.setSectionsClickable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.Name, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.Folder, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
+
+    def set_active(self, active: bool) -> None:
+        """Follow the member model only while shown (True); hidden, the table is empty."""
+        self.columns.set_active(active)
 
     def member_row(self) -> int:
         """The member row of the current copy, or -1."""

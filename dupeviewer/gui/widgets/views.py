@@ -228,6 +228,7 @@ class CardsPanel(QWidget):
             self.table_button.setChecked(table)  # toggled comes back here
             return
         shown = self.table if table else self.view
+        self.table.set_active(table)
         self.pages.setCurrentWidget(shown)
         if row >= 0:
             self.select_row(row)
