@@ -63,6 +63,7 @@ class Actions:
     threshold_label: QLabel
     rotations: QCheckBox
     trash_button: QToolButton
+    scan_options: QAction
 
 
 def _action(window: QMainWindow, text: str, tip: str, icon_name: str = "",
@@ -126,12 +127,16 @@ def build_actions(window: QMainWindow) -> Actions:
                                       "(a lossless file first, then the highest JPEG "
                                       "quality) and mark the others"))
     keep_by["quality"].setToolTip(keep_by["quality"].statusTip())
+    scan_options = _action(window, tr("Scan &Options\u2026"),
+                           tr("Exclude patterns, minimum size, reference folders, the "
+                              "similarity threshold and how the scan runs"),
+                           "preferences-system", "Ctrl+,")
     keep_in_folder = QMenu(tr("In &Folder"), window)
     keep_in_folder.setToolTipsVisible(True)
     keep_this, keep_only, next_undecided, move_to_folder = _decide_actions(window)
 
     menu = window.menuBar().addMenu(tr("&File"))
-    menu.addActions([add_folder, scan, cancel])
+    menu.addActions([add_folder, scan, cancel, scan_options])
     menu.addSeparator()
     menu.addAction(skipped)
     export = menu.addMenu(icon("document-save"), tr("&Export"))
@@ -158,12 +163,12 @@ def build_actions(window: QMainWindow) -> Actions:
     menu_help.addAction(about)
 
     threshold, threshold_label, rotations, trash_button = _toolbar(
-        window, [add_folder, scan, cancel], undo, trash, menu)
+        window, [add_folder, scan, cancel], undo, trash, menu, scan_options)
     return Actions(add_folder, scan, cancel, trash, undo, mark_all, unmark_all, suggest,
                    mark_near, skipped, quit_action, about, export_json, export_csv,
                    export_paths, open_logs, keep_by, keep_in_folder, keep_this, keep_only,
                    next_undecided, move_to_folder, threshold, threshold_label, rotations,
-                   trash_button)
+                   trash_button, scan_options)
 
 
 def _decide_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction, QAction]:
@@ -187,7 +192,7 @@ def _decide_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction, QAc
 
 
 def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QAction,
-             marks: QMenu) -> tuple[QSlider, QLabel, QCheckBox, QToolButton]:
+             marks: QMenu, options: QAction) -> tuple[QSlider, QLabel, QCheckBox, QToolButton]:
     tr = window.tr
     bar = QToolBar(tr("Main"), window)
     bar.setObjectName("main-toolbar")
@@ -225,6 +230,7 @@ def _toolbar(window: QMainWindow, first: list[QAction], undo: QAction, trash: QA
     row.addSpacing(8)
     row.addWidget(rotations)
     bar.addWidget(box)
+    bar.addAction(options)
     bar.addSeparator()
     marks_button = QToolButton()
     marks_button.setText(tr("Marks"))

@@ -30,6 +30,7 @@ from dupeviewer.gui.actions import build_actions
 from dupeviewer.gui.dialogs.export import Exporter
 from dupeviewer.gui.dialogs.files import skipped_dialog
 from dupeviewer.gui.dialogs.prompts import Prompts
+from dupeviewer.gui.dialogs.scan_options import ScanOptionsDialog
 from dupeviewer.gui.jobs.operations import Operations
 from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
 from dupeviewer.gui.look import icon
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         a.keep_in_folder.aboutToShow.connect(self._fill_keep_in_folder)
         a.threshold.valueChanged.connect(self._on_threshold)
         a.rotations.toggled.connect(self._on_rotations)
+        a.scan_options.triggered.connect(self.scan_options)
         self.status.skipped_button.clicked.connect(self.show_skipped)
         self.empty.add_folder.connect(self.choose_folder)
         self.empty.scan.connect(self.ops.start_scan)
@@ -225,6 +227,24 @@ class MainWindow(QMainWindow):
 
     def options(self) -> Options:
         return self.settings.options()
+
+    def scan_options(self) -> None:
+        """File > Scan Options: on OK the toolbar and folder list show the new values, and
+        the results are regrouped, or scanned again if the files to read changed."""
+        dialog = ScanOptionsDialog(self.settings, self.folders.folders(),
+                                   self.folders.references(), self)
+        self.scan_options_dialog = dialog
+        dialog.accepted.connect(lambda: self._apply_scan_options(dialog))
+        dialog.open()
+
+    def _apply_scan_options(self, dialog: ScanOptionsDialog) -> None:
+        self.commands.threshold.setValue(self.settings.threshold)
+        self.commands.rotations.setChecked(self.settings.rotations)
+        references = set(dialog.references())
+        for folder in self.folders.folders():
+            self.folders.set_reference(folder, folder in references)
+        if dialog.rescan and self.review.result is not None:
+            self.ops.start_scan()
 
     def confirm_trash(self) -> None:
         """Delete: list the marked files and ask; the trash starts once the user agrees."""

@@ -6,6 +6,7 @@ import logging
 import os
 import stat
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -21,9 +22,11 @@ ORGANIZATION = "dupeviewer"
 ORGANIZATION_DOMAIN = "dupeviewer.github.io"
 """Reversed on macOS for the preferences file: io.github.dupeviewer.dupeviewer.plist."""
 APPLICATION = "dupeviewer"
-THRESHOLD_MAX = 20
-"""The loosest threshold the slider offers; the engine accepts up to 32 but the
-groups get noisy well before that."""
+THRESHOLD_MAX = 32
+"""The loosest threshold the slider and the scan options offer: the engine's (and
+``dupeviewer scan --threshold``'s) whole range. Groups get noisy well before that."""
+FILE_TIMEOUT = 60.0
+"""Seconds one file may take to decode (``dupeviewer scan --timeout``'s default)."""
 
 
 FORMAT_KEY = "format"
@@ -32,6 +35,7 @@ FORMAT = "dupeviewer-settings-1"
 a file with it is ours to rewrite."""
 KNOWN_KEYS = frozenset({
     "scan/folders", "scan/references", "scan/threshold", "scan/rotations", "scan/workers",
+    "scan/excludes", "scan/minSize", "scan/fileTimeout", "scan/useCache", "scan/cacheFile",
     "review/markNear", "review/nextUndecided", "review/moveFolder", "export/folder",
     "window/geometry", "window/splitter"})
 """Every key any release wrote: a file holding only these (and no marker) is an earlier
@@ -151,6 +155,19 @@ def _paths(value: list[Any]) -> list[str]:
     return [str(v) for v in value if v]
 
 
+def _patterns(value: list[Any]) -> list[str]:
+    """Exclude patterns, trimmed, without blanks or repeats."""
+    return list(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+
+
+def _min_size(value: int) -> int:
+    return max(value, 0)
+
+
+def _timeout(value: float) -> float:
+    return value if value > 0 else FILE_TIMEOUT
+
+
 class Settings:
     """Everything the window remembers between runs."""
 
@@ -181,7 +198,17 @@ class Settings:
     move_folder: Setting[str] = Setting("review/moveFolder", "", str)
     """Where the marked copies were last moved to (instead of the Trash)."""
     workers: Setting[int | None] = Setting("scan/workers", None, int)
-    """Decoding processes; None = all cores. Not in the UI; tests and power users."""
+    """Decoding processes; None = all cores, 0 = in the window's own process."""
+    excludes: Setting[list[str]] = Setting("scan/excludes", [], list, _patterns)
+    """Glob patterns of files and folders the scan skips (``--exclude``)."""
+    min_size: Setting[int] = Setting("scan/minSize", 0, int, _min_size)
+    """Files smaller than this many bytes are ignored (``--min-size``)."""
+    file_timeout: Setting[float] = Setting("scan/fileTimeout", FILE_TIMEOUT, float, _timeout)
+    """Seconds one file may take to decode before it is skipped (``--timeout``)."""
+    use_cache: Setting[bool] = Setting("scan/useCache", True, bool)
+    """Keep fingerprints in the cache (``--no-cache`` turns it off)."""
+    cache_file: Setting[str] = Setting("scan/cacheFile", "", str)
+    """The cache file (``--cache``); "" = the platform cache folder."""
     export_folder: Setting[str] = Setting("export/folder", "", str)
     """Where the last export was saved."""
 
@@ -201,4 +228,7 @@ class Settings:
         folders = set(self.folders)
         return Options(threshold=self.threshold, rotations=self.rotations,
                        workers=self.workers,
+                       cache_path=Path(self.cache_file) if self.cache_file else None,
+                       use_cache=self.use_cache, excludes=tuple(self.excludes),
+                       min_size=self.min_size, file_timeout=self.file_timeout,
                        references=tuple(r for r in self.references if r in folders))

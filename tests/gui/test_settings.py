@@ -30,6 +30,11 @@ def test_each_setting_is_one_typed_descriptor() -> None:
         "move_folder": ("review/moveFolder", str, ""),
         "workers": ("scan/workers", int, None),
         "export_folder": ("export/folder", str, ""),
+        "excludes": ("scan/excludes", list, []),
+        "min_size": ("scan/minSize", int, 0),
+        "file_timeout": ("scan/fileTimeout", float, 60.0),
+        "use_cache": ("scan/useCache", bool, True),
+        "cache_file": ("scan/cacheFile", str, ""),
     }
     assert {key for key, _kind, _default in table.values()} <= KNOWN_KEYS
 

@@ -7,8 +7,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPoint,
     QSize,
     Qt,
@@ -23,6 +25,8 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QSizePolicy,
+    QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +38,7 @@ from dupeviewer.gui.models.members import MemberModel, MemberRole
 from dupeviewer.gui.text import keep_rules, plural
 from dupeviewer.gui.widgets.delegates import CARD, CardDelegate, GroupDelegate
 from dupeviewer.gui.widgets.groupbar import GroupBar
+from dupeviewer.gui.widgets.table import TABLE_FROM, CopyTable
 
 if TYPE_CHECKING:
     from dupeviewer.gui.jobs.thumbnails import ThumbnailLoader
@@ -92,6 +97,10 @@ def _gallery(view: QWidget) -> None:
     palette = look.fresh_palette(view)
     palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
     look.set_palette(view, palette)
+
+
+TABLE_COPY_KEYS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, **COPY_KEYS}
+"""In the table, the arrows move along its rows; J and K still step through the groups."""
 
 
 class GroupList(QWidget):
@@ -252,7 +261,9 @@ class GroupList(QWidget):
 
 
 class CardsPanel(QWidget):
-    """The copies of the current group as cards, with the keyboard and context menu."""
+    """The copies of the current group as cards, or as a table for a large group
+    (:data:`TABLE_FROM` copies or more; the "Table" button switches), with the keyboard
+    and context menu."""
 
     step_group = Signal(int)
     compare_requested = Signal(int)  # member row
@@ -278,7 +289,20 @@ class CardsPanel(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle.setWordWrap(True)
-        layout.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        self.table_button = QToolButton()
+        self.table_button.setObjectName("table-toggle")
+        self.table_button.setText(self.tr("&Table"))
+        self.table_button.setCheckable(True)
+        self.table_button.setAutoRaise(True)
+        self.table_button.setAccessibleName(self.tr("Show the copies as a table"))
+        self.table_button.setToolTip(self.tr(
+            "Show the copies as a compact table, one row a copy (groups of {count} copies "
+            "or more open as a table)").format(count=TABLE_FROM))
+        self.table_button.toggled.connect(self.show_table)
+        top.addWidget(self.table_button)
+        layout.addLayout(top)
         layout.addWidget(self.subtitle)
         layout.addSpacing(6)
         self.view = QListView()
@@ -300,7 +324,16 @@ class CardsPanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda index: self.compare_requested.emit(index.row()))
         look.follow_palette(self.view, _gallery)
-        layout.addWidget(self.view, 1)
+        self.table = CopyTable(self.model)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(
+            lambda index: self.compare_requested.emit(self.table.member_at(index)))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.table)
+        layout.addWidget(self.pages, 1)
         self.footer = QHBoxLayout()  # the window puts its main action here
         self.footer.setContentsMargins(0, 6, 4, 8)
         self.keys = look.muted(ElidedLabel(self.tr(
@@ -314,8 +347,40 @@ class CardsPanel(QWidget):
         self.model.dataChanged.connect(self._update_header)
         self._on_reset()
 
+    # cards or table ---------------------------------------------------------------
+    def in_table(self) -> bool:
+        return self.pages.currentWidget() is self.table
+
+    def show_table(self, table: bool) -> None:
+        """Show the copies as a table (True) or as cards, keeping the current copy."""
+        row = self.current_row()
+        if self.table_button.isChecked() != table:
+            self.table_button.setChecked(table)  # toggled comes back here
+            return
+        shown = self.table if table else self.view
+        self.table.set_active(table)
+        self.pages.setCurrentWidget(shown)
+        if row >= 0:
+            self.select_row(row)
+        if self.view.hasFocus() or self.table.hasFocus() or self.table_button.hasFocus():
+            shown.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.KeyPress and \
+                isinstance(event, QKeyEvent):
+            key = Qt.Key(event.key())
+            if key in TABLE_COPY_KEYS and not event.modifiers() & \
+                    ~Qt.KeyboardModifier.KeypadModifier:
+                self.step_copy(TABLE_COPY_KEYS[key])
+                return True
+            if self.handle_key(event):
+                return True
+        return super().eventFilter(watched, event)
+
     # navigation -------------------------------------------------------------------
     def current_row(self) -> int:
+        if self.in_table():
+            return self.table.member_row()
         index = self.view.currentIndex()
         return index.row() if index.isValid() else -1
 
@@ -327,8 +392,12 @@ class CardsPanel(QWidget):
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.view.scrollTo(index)
+        self.table.select_member(index.row())
 
     def step_copy(self, delta: int) -> None:
+        if self.in_table():
+            self.table.step(delta)
+            return
         row = self.current_row()
         self.select_row(0 if row < 0 else row + delta)
 
@@ -374,6 +443,8 @@ class CardsPanel(QWidget):
             self._update_header()
 
     def _on_reset(self) -> None:
+        """A group is shown: as a table if it is large, else as cards."""
+        self.show_table(self.model.rowCount() >= TABLE_FROM)
         if self.model.rowCount():
             self.select_row(0)
         self._update_header()
@@ -408,6 +479,11 @@ class CardsPanel(QWidget):
         index = self.view.indexAt(point)
         if index.isValid():
             self.menu_for(index.row()).exec(self.view.viewport().mapToGlobal(point))
+
+    def _table_menu(self, point: QPoint) -> None:
+        row = self.table.member_at(self.table.indexAt(point))
+        if row >= 0:
+            self.menu_for(row).exec(self.table.viewport().mapToGlobal(point))
 
     def menu_for(self, row: int) -> QMenu:
         """The context menu of one card: Open, Show in Folder, Copy Path, Compare, Mark."""
