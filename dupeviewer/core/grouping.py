@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from dupeviewer.core import similarity
+from dupeviewer.core import neighbours, similarity
 from dupeviewer.core.model import Group, ImageInfo, Member, Options
 from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
@@ -165,11 +165,16 @@ def build_groups(images: Sequence[ImageInfo], options: Options,
                                                   key=lambda info: info.pixels)
             for c in classes]
     sig = Signatures.of(reps)
-    edges = _cached_edges(reps, options.threshold, options.rotations, sig, store)
+    edges, key = _cached_edges(reps, options.threshold, options.rotations, sig, store)
     grouped: set[int] = set()
     groups = []
-    complete = completer(reps, options.threshold, options.rotations, sig)
-    for cluster in clusters(reps, edges, sig, complete):
+    found = _load_clusters(store, key, options.threshold, len(reps)) if key else None
+    if found is None:
+        complete = completer(reps, options.threshold, options.rotations, sig)
+        found = clusters(reps, edges, sig, complete)
+        if store is not None and key:
+            store.store_edges(_clusters_key(key, options.threshold), _pack_clusters(found))
+    for cluster in found:
         grouped.update(cluster)
         groups.append(make_group([images[i] for c in cluster for i in classes[c]], options))
     for index, cls in enumerate(classes):
@@ -177,6 +182,39 @@ def build_groups(images: Sequence[ImageInfo], options: Options,
             groups.append(make_group([images[i] for i in cls], options))
     groups.sort(key=lambda g: (-g.reclaimable, g.keep.path))
     return groups
+
+
+def _clusters_key(key: bytes, threshold: int) -> bytes:
+    """The stored clusters of the edges stored under ``key``, grouped at ``threshold``."""
+    return hashlib.sha256(key + b"clusters %d" % threshold).digest()
+
+
+def _pack_clusters(found: list[list[int]]) -> bytes:
+    """Clusters as int32: their count, each one's size, then their members in turn."""
+    sizes = [len(c) for c in found]
+    return np.array([len(found), *sizes, *(m for c in found for m in c)],
+                    dtype=np.int32).tobytes()
+
+
+def _load_clusters(store: EdgeStore | None, key: bytes, threshold: int,
+                   count: int) -> list[list[int]] | None:
+    """Stored clusters, if they are there and make sense for ``count`` pictures."""
+    packed = store.load_edges(_clusters_key(key, threshold)) if store is not None else None
+    if packed is None:
+        return None
+    values = np.frombuffer(packed, dtype=np.int32) if len(packed) % 4 == 0 else None
+    if values is None or not len(values) or values[0] < 0 or len(values) < 1 + values[0]:
+        log.warning("stored clusters of %d bytes are not a record; grouping again", len(packed))
+        return None
+    sizes = values[1:1 + values[0]]
+    members = values[1 + values[0]:]
+    if int(sizes.sum()) != len(members) or (len(members) and (
+            int(members.min()) < 0 or int(members.max()) >= count)):
+        log.warning("stored clusters name pictures that are not there; grouping again")
+        return None
+    flat = members.tolist()
+    starts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    return [flat[a:b] for a, b in zip(starts[:-1], starts[1:])]
 
 
 MARGIN = 2
@@ -188,11 +226,15 @@ MARGIN_PAIRS = 4.0
 @dataclass
 class _Search:
     key: tuple[object, ...]
-    plan: Plan
+    plan: Plan | None
+    """None when the edges were read from a store (the plan is chosen if a slider move
+    needs it)."""
     distance: int
     edges: EdgeSet
     plans: dict[int, Plan]
     """The plan chosen for each search distance asked about (choosing samples the input)."""
+    stored: bytes = b""
+    """The key of the edges in the store, if there is one."""
 
 
 _last: _Search | None = None
@@ -217,19 +259,25 @@ def _margin(phash: np.ndarray, threshold: int, sample: int = 512, keys: int = 81
     return 0
 
 
-EDGES_VERSION = 1
-"""Bump when what an edge means changes in a way the limits below do not show."""
+EDGES_VERSION = 2
+"""Bump when what an edge or a stored cluster means changes in a way the constants below do
+not show (2: clusters are stored too, and the key names what the plan is chosen by)."""
 
 
 def _stored_key(phash: np.ndarray, dhash: np.ndarray, keys: np.ndarray, sig: Signatures,
-                reps: Sequence[ImageInfo], distance: int, plan: Plan, rotations: bool) -> bytes:
-    """A digest of every input of :func:`near_edge_set` and of the rules it applies."""
+                reps: Sequence[ImageInfo], distance: int, rotations: bool) -> bytes:
+    """A digest of every input of :func:`near_edge_set`, of the rules it applies and of what
+    its plan is chosen by (the plan is a function of these)."""
     digest = hashlib.sha256(repr((
-        EDGES_VERSION, distance, plan, rotations, similarity.DHASH_SLACK,
+        EDGES_VERSION, distance, rotations, similarity.DHASH_SLACK,
         similarity.DHASH_CAP, similarity.ASPECT_LIMIT, similarity.LUMA_LIMIT,
         similarity.CHROMA_FLOOR, similarity.CHROMA_SHARE, similarity.ACHROMATIC,
         similarity.FLAT_LUMA, similarity.FLAT_CHROMA, similarity.FLAT_SHARE,
-        similarity.FLAT_ASPECT, similarity.MAX_DEGREE, len(reps))).encode())
+        similarity.FLAT_ASPECT, similarity.MAX_DEGREE, similarity.ALL_PAIRS,
+        similarity.SIBLING_PAIRS, neighbours.LAYOUTS, neighbours.APPROXIMATE,
+        neighbours.PROBE_COST, neighbours.BUILD_COST, neighbours.BUDGET_PER_HASH,
+        neighbours.BUDGET_FLOOR, neighbours.DESIGN_DISTANCE, neighbours.SAMPLE,
+        neighbours.SEED, len(reps))).encode())
     for array in (phash, dhash, keys, sig.raw, sig.aspect, sig.flat,
                   np.fromiter((i.pixels for i in reps), dtype=np.int64, count=len(reps))):
         digest.update(np.ascontiguousarray(array).data)
@@ -255,12 +303,14 @@ def _load(store: EdgeStore, key: bytes, count: int) -> EdgeSet | None:
 
 
 def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
-                  sig: Signatures, store: EdgeStore | None = None) -> EdgeSet:
-    """Edges within ``threshold``: those a search at threshold + margin finds, filtered.
+                  sig: Signatures, store: EdgeStore | None = None) -> tuple[EdgeSet, bytes]:
+    """Edges within ``threshold``: those a search at threshold + margin finds, filtered,
+    and the key they are stored under (b"" without a store).
+
     A later call at another threshold reuses them when its own search would find the same
     pairs within its threshold: the same plan (an approximate plan does not depend on the
     threshold), or two plans that are both exact there. A ``store`` keeps them for the
-    next process."""
+    next process, which then neither searches nor chooses a plan."""
     global _last
     phash, dhash, keys, _ = hash_arrays(reps, rotations)
     key = (len(reps), rotations, hash(phash.tobytes()), hash(dhash.tobytes()),
@@ -268,21 +318,29 @@ def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
            hash(tuple(i.pixels for i in reps)),
            hash(tuple(h for i in reps for h in i.rot_phash + i.rot_dhash)) if rotations else 0)
     distance = threshold + _margin(phash, threshold)
-    same = _last is not None and _last.key == key
-    plans = _last.plans if _last is not None and same else {}
-    plan = plans.get(distance) or plans.setdefault(distance, choose_plan(phash, keys, distance))
-    if _last is not None and same and threshold <= _last.distance and (
-            plan == _last.plan or min(plan.guaranteed, _last.plan.guaranteed) >= threshold):
-        return _last.edges.within(threshold)
-    stored = None
+    last = _last if _last is not None and _last.key == key else None
+    plans = last.plans if last is not None else {}
+
+    def plan_for(at: int) -> Plan:
+        return plans.get(at) or plans.setdefault(at, choose_plan(phash, keys, at))
+
+    if last is not None and threshold <= last.distance:
+        if last.plan is None:  # read from a store: its search distance's plan
+            last.plan = plan_for(last.distance)
+        wanted = plan_for(distance)
+        if wanted == last.plan or min(wanted.guaranteed, last.plan.guaranteed) >= threshold:
+            return last.edges.within(threshold), last.stored  # clusters add the threshold
+    stored_key = b""
+    edges = None
     if store is not None and len(reps) >= 2:
-        stored_key = _stored_key(phash, dhash, keys, sig, reps, distance, plan, rotations)
-        stored = _load(store, stored_key, len(reps))
-    if stored is not None:
-        edges = stored
-    else:
+        stored_key = _stored_key(phash, dhash, keys, sig, reps, distance, rotations)
+        edges = _load(store, stored_key, len(reps))
+    plan: Plan | None = None
+    if edges is None:
+        plan = plan_for(distance)
         edges = near_edge_set(reps, distance, rotations, sig, plan)
-        if store is not None and len(reps) >= 2:
+        if stored_key and store is not None:
             store.store_edges(stored_key, edges.packed.tobytes())
-    _last = _Search(key, plan, distance, edges, plans)
-    return edges.within(threshold)
+    _last = _Search(key, plan, distance, edges, plans, stored_key)
+    return edges.within(threshold), stored_key
+

@@ -99,3 +99,28 @@ def test_damaged_edges_are_searched_again(tmp_path: Path, searches: list[int],
     assert "name pictures that are not there" in caplog.text
     assert _groups(again) == _groups(first)
     assert len(searches) == 3
+
+
+def test_rescan_reads_the_groups_it_clustered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[int] = []
+    real = grouping.clusters
+
+    def counted(infos, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(infos))
+        return real(infos, *args, **kwargs)
+
+    monkeypatch.setattr(grouping, "clusters", counted)
+    library = make_library(tmp_path / "lib")
+    cache = tmp_path / "cache.sqlite3"
+    first = _scan(library.root, cache)
+    again = _scan(library.root, cache)
+    assert calls == [4]  # clustered once
+    assert _groups(again) == _groups(first)
+    with sqlite3.connect(cache) as db:  # every stored record damaged: edges and clusters
+        db.execute("UPDATE edges SET packed = x'0700000001000000'")
+    with caplog.at_level(logging.WARNING):
+        damaged = _scan(library.root, cache)
+    assert "stored clusters of 8 bytes are not a record" in caplog.text
+    assert calls == [4, 4]
+    assert _groups(damaged) == _groups(first)
