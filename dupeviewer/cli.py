@@ -183,6 +183,7 @@ def _size(count: int) -> str:
 
 def run_scan(argv: Sequence[str]) -> int:
     from dupeviewer import report
+    from dupeviewer.core.bulk import no_cyclic_gc
     from dupeviewer.core.scan import ScanError, scan
 
     args = scan_parser().parse_args(argv)
@@ -210,7 +211,8 @@ def run_scan(argv: Sequence[str]) -> int:
     finally:
         progress.close()
     render = {"json": report.to_json, "csv": report.to_csv, "text": report.to_text}
-    text = render[args.format](result)
+    with no_cyclic_gc():  # a document of a million small objects: nothing to collect
+        text = render[args.format](result)
     if args.output:
         Path(args.output).write_text(text if text.endswith("\n") else text + "\n",
                                      encoding="utf-8", errors="surrogateescape")

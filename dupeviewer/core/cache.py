@@ -39,8 +39,8 @@ EDGES_TABLE = ("CREATE TABLE IF NOT EXISTS edges (key BLOB PRIMARY KEY, packed B
 """Confirmed near edges of the last groupings (:class:`grouping.EdgeStore`), so a rescan of
 an unchanged library does not search again. Added beside ``files`` without a schema bump:
 a release that does not know it leaves it alone."""
-EDGE_ROWS = 4
-"""Groupings kept (the latest used): a few thresholds or folder sets."""
+EDGE_ROWS = 8
+"""Records kept (the latest used): the edges and the clusters of a few groupings."""
 EDGE_BYTES = 64 * 2**20
 """Larger edge sets are not kept (a dense library of look-alikes)."""
 

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
+from dupeviewer.core.bulk import no_cyclic_gc
 from dupeviewer.core.cache import Cache, default_cache_path
 from dupeviewer.core.cancel import (
     Cancelled,
@@ -318,9 +319,12 @@ def scan(roots: Sequence[str | os.PathLike[str]], options: Options | None = None
          progress: Progress = no_progress, cancel: CancelToken | None = None) -> ScanResult:
     """Find duplicate groups under ``roots``. Cancelling returns what was found so far."""
     started = time.monotonic()
-    options = options or Options()
-    cancel = cancel or CancelToken()
-    job = _Scan(roots, options, progress, cancel)
+    with no_cyclic_gc():
+        job = _Scan(roots, options or Options(), progress, cancel or CancelToken())
+        return _scan(job, started, progress)
+
+
+def _scan(job: _Scan, started: float, progress: Progress) -> ScanResult:
     cancelled = False
     try:
         try:
@@ -340,8 +344,8 @@ def regroup(result: ScanResult, options: Options) -> ScanResult:
     """Group the same fingerprints with other options (threshold, rotations, reference
     folders) without touching the disk: the digests that grouping needs depend only on
     sizes and hashes, which do not change."""
-    images = list(result.images)
-    groups = build_groups(images, options)
+    with no_cyclic_gc():
+        groups = build_groups(list(result.images), options)
     stats = replace(result.stats, groups=len(groups),
                     reclaimable_bytes=sum(g.reclaimable for g in groups))
     return replace(result, groups=tuple(groups), stats=stats)
