@@ -174,14 +174,42 @@ def build_groups(images: Sequence[ImageInfo], options: Options,
         found = clusters(reps, edges, sig, complete)
         if store is not None and key:
             store.store_edges(_clusters_key(key, options.threshold), _pack_clusters(found))
+    made = _Made(options)
     for cluster in found:
         grouped.update(cluster)
-        groups.append(make_group([images[i] for c in cluster for i in classes[c]], options))
+        groups.append(made.group(tuple(images[i] for c in cluster for i in classes[c])))
     for index, cls in enumerate(classes):
         if index not in grouped and len(cls) > 1:
-            groups.append(make_group([images[i] for i in cls], options))
+            groups.append(made.group(tuple(images[i] for i in cls)))
+    made.keep()
     groups.sort(key=lambda g: (-g.reclaimable, g.keep.path))
     return groups
+
+
+class _Made:
+    """:func:`make_group` of each copy list, with the groups of the last build reused: a
+    slider move changes few groups, and a group is a function of its copies (in order) and
+    the options that choose its keeper. Copies are told apart by identity (the groups kept
+    hold them, so no other object can take their ids meanwhile)."""
+
+    last: tuple[tuple[object, ...], dict[tuple[int, ...], Group]] = ((), {})
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.key = (options.references, options.rotations)
+        self.before = _Made.last[1] if _Made.last[0] == self.key else {}
+        self.now: dict[tuple[int, ...], Group] = {}
+
+    def group(self, infos: tuple[ImageInfo, ...]) -> Group:
+        ids = tuple(map(id, infos))
+        known = self.before.get(ids)
+        if known is None:
+            known = make_group(infos, self.options)
+        self.now[ids] = known
+        return known
+
+    def keep(self) -> None:
+        _Made.last = (self.key, self.now)
 
 
 def _clusters_key(key: bytes, threshold: int) -> bytes:
