@@ -286,6 +286,13 @@ class Selection:
                            key=lambda m: (_rule_key(rule, infos[m], keys[m]), keys[m]))
             self.marked[g] = {m for m, x in enumerate(members) if m != keep and not x.reference}
 
+    def keep_only(self, g: int, m: int) -> None:
+        """Keep copy ``m`` of group ``g`` and mark every other copy (reference copies stay
+        kept): the user chose this one. ``m`` stays unmarked, so the group is never
+        emptied."""
+        members = self.groups[g].members
+        self.marked[g] = {i for i, x in enumerate(members) if i != m and not x.reference}
+
     def lost(self, g: int, m: int) -> tuple[str, ...]:
         """The history copy ``m`` of group ``g`` would take to the trash (see
         :func:`lost_history`)."""

@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         ops.undone.connect(self.prompts.undo_summary)
         ops.failed.connect(self.prompts.error)
         self.prompts.trash_confirmed.connect(ops.start_trash)
+        self.prompts.mark_requested.connect(self.review.set_mark)  # from the compare view
+        self.prompts.keep_requested.connect(self.review.keep_only)
 
     def _restore(self) -> None:
         s = self.settings

@@ -1,7 +1,10 @@
-"""Two copies at full size side by side with synchronised zoom and pan, and a flick key.
+"""Two copies at full size side by side with synchronised zoom and pan; flicker between
+them in one pane, paint where they differ, and keep or mark the copy the keys act on.
 
 Both pictures are drawn at the same on-screen width (a half-size copy is scaled up), so
-the same detail sits at the same place in both panes and zoom and pan can be shared.
+the same detail sits at the same place in both panes and zoom and pan can be shared. The
+dialog changes no marks itself: it asks through :attr:`CompareDialog.mark_requested` and
+:attr:`CompareDialog.keep_requested`, and shows the marks the member model then reports.
 """
 
 from __future__ import annotations
@@ -9,14 +12,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QGraphicsPixmapItem,
-    QGraphicsScene,
-    QGraphicsView,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,166 +24,486 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import text
+from dupeviewer.gui.dialogs.panes import (
+    CANVAS_WIDTH,
+    KEEP_COLOUR,
+    REFERENCE_COLOUR,
+    TRASH_COLOUR,
+    ZOOM_STEP,
+    Pane,
+    ZoomView,
+)
+from dupeviewer.gui.jobs.compare import CompareJobs
 from dupeviewer.gui.jobs.thumbnails import FULL, ThumbnailLoader
 from dupeviewer.gui.look import muted
 from dupeviewer.gui.models.members import similarity
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dupeviewer.core.model import Member
+    from dupeviewer.gui.models.members import MemberModel
+
+__all__ = ["CompareDialog", "ZoomView"]
 
 log = logging.getLogger(__name__)
 
-ZOOM_STEP = 1.25
-CANVAS_WIDTH = 4000.0
-"""Scene width every picture is scaled to, so both panes share one coordinate system."""
-
-
-class ZoomView(QGraphicsView):
-    """A pane that zooms with the wheel (around the pointer) and pans by dragging."""
-
-    zoomed = Signal(float)  # factor applied
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(name)
-        self.setScene(QGraphicsScene(self))
-        self.item = QGraphicsPixmapItem()
-        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.scene().addItem(self.item)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(self.palette().dark())
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.placeholder = self.scene().addText(self.tr("Loading\u2026"))
-
-    def show_pixmap(self, pixmap: QPixmap | None, width: int, height: int) -> None:
-        scale = CANVAS_WIDTH / max(1, width)
-        self.scene().setSceneRect(QRectF(0, 0, CANVAS_WIDTH, height * scale))
-        if pixmap is None or pixmap.isNull():
-            self.item.setPixmap(QPixmap())
-            self.placeholder.setVisible(True)
-            self.placeholder.setScale(CANVAS_WIDTH / 400)
-            self.placeholder.setPos(CANVAS_WIDTH / 2 - CANVAS_WIDTH / 8, height * scale / 2)
-            return
-        self.placeholder.setVisible(False)
-        self.item.setPixmap(pixmap)
-        self.item.setScale(CANVAS_WIDTH / max(1, pixmap.width()))
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        factor = ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP
-        self.scale(factor, factor)
-        self.zoomed.emit(factor)
+FLICKER_MS = 700
+"""How long each copy stays on screen while flickering."""
+MAX_ZOOM = 32.0
+"""The closest zoom: 3200 % (32 screen pixels per picture pixel)."""
 
 
 class CompareDialog(QDialog):
-    """Compare two copies; Space (or X) swaps them so differences flicker in place."""
+    """Compare two copies; Space swaps them, F flickers them in one pane, D paints their
+    differences, M / U / K mark, unmark or keep the current copy."""
+
+    mark_requested = Signal(int, int, bool)  # group, member, marked
+    keep_requested = Signal(int, int)  # group, member to keep (the others get marked)
 
     def __init__(self, members: list[Member], first: int, second: int,
-                 folders: list[str] | None = None, parent: QWidget | None = None) -> None:
+                 folders: list[str] | None = None, parent: QWidget | None = None,
+                 model: MemberModel | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Compare Copies"))
         self.setAccessibleName(self.tr("Compare two copies"))
         self.members = members
         self.folders = folders or [text.folder_of(m.path) for m in members]
+        self.model = model
+        self.group = model.group if model is not None else -1
+        self._group = model.review.groups[self.group] if model is not None \
+            and self.group >= 0 else None
         self.shown = [first, second]
+        self.letters = {first: "A", second: "B"}
+        self.current = second  # the copy the keys act on (the keeper's companion)
+        self.flickering = False
+        self.fitted = True
+        self.show_difference = False
+        self.difference: QPixmap | None = None
+        self.problems: dict[str, str] = {}  # path -> why it cannot be shown
+        self.gone: set[str] = set()  # paths no longer on disk
+        self._asked: set[str] = set()
         self.loader = ThumbnailLoader(capacity=3, threads=2, parent=self)
         self.loader.ready.connect(self._on_ready)
-        self.views = [ZoomView(self.tr("Left copy")), ZoomView(self.tr("Right copy"))]
-        self.captions = [QLabel(), QLabel()]
-        grid = QGridLayout()
-        for column, (view, caption) in enumerate(zip(self.views, self.captions)):
-            caption.setTextFormat(Qt.TextFormat.PlainText)
-            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(caption, 0, column)
-            grid.addWidget(view, 1, column)
-            view.zoomed.connect(self._sync_zoom)
-            view.horizontalScrollBar().valueChanged.connect(self._sync_scroll)
-            view.verticalScrollBar().valueChanged.connect(self._sync_scroll)
+        self.jobs = CompareJobs(self)
+        self.jobs.compared.connect(self._on_compared)
+        self.jobs.explained.connect(self._on_explained)
+        self._diffing = False
+        self._difference_words = ""
+        self.timer = QTimer(self)
+        self.timer.setInterval(FLICKER_MS)
+        self.timer.timeout.connect(self._alternate)
+        self._build()
+        if model is not None:
+            model.dataChanged.connect(self._refresh)
+            model.modelReset.connect(self._refresh)
+        self._syncing = False
+        self.resize(1200, 800)
+        self._refresh()
+
+    # construction -----------------------------------------------------------------
+    def _build(self) -> None:
+        self.panes = [Pane(self.tr("Left copy"), "left-pane"),
+                      Pane(self.tr("Right copy"), "right-pane")]
+        self.views = [pane.view for pane in self.panes]
+        top = QHBoxLayout()
+        for side, pane in enumerate(self.panes):
+            top.addWidget(pane)
+            pane.view.zoomed.connect(self._sync_zoom)
+            pane.view.resized.connect(self._on_resized)
+            pane.view.horizontalScrollBar().valueChanged.connect(self._sync_scroll)
+            pane.view.verticalScrollBar().valueChanged.connect(self._sync_scroll)
+            pane.chosen.connect(lambda s=side: self.choose(s))
+            pane.keep_clicked.connect(lambda s=side: self.keep(self.shown[s]))
+            pane.mark_clicked.connect(lambda marked, s=side: self.mark(marked, self.shown[s]))
+            pane.keep.setVisible(self.model is not None)
+            pane.mark.setVisible(self.model is not None)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid, 1)
-        bar = QHBoxLayout()
-        hint = QLabel(self.tr("Wheel or +/\u2212 to zoom, drag to pan, 0 to fit, 1 for 100 %, "
-                              "Space to swap the copies"))
+        layout.addLayout(top, 1)
+        hint = QLabel(self.tr(
+            "Wheel or +/\u2212 to zoom, drag to pan, 0 to fit, 1 for 100 %.  Space swaps the "
+            "copies, F flickers them in one pane, D shows where they differ.  \u2190/\u2192 "
+            "or a click picks a copy; M marks it for the Trash, U unmarks it, K keeps it."))
+        hint.setWordWrap(True)
         muted(hint)
-        bar.addWidget(hint)
+        layout.addWidget(hint)
+        bar = QHBoxLayout()
+        self.zoom_label = QLabel()
+        self.zoom_label.setAccessibleName(self.tr("Zoom"))
+        self.zoom_label.setMinimumWidth(self.zoom_label.fontMetrics().horizontalAdvance(
+            "Fit 3200 %") + 8)
+        self.difference_label = QLabel()
+        self.notice = QLabel()
+        for label in (self.zoom_label, self.difference_label, self.notice):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            bar.addWidget(label)
         bar.addStretch()
-        for label, tip, slot in (
-            (self.tr("Fit"), self.tr("Fit the pictures in the window (0)"), self.fit),
-            (self.tr("Swap"), self.tr("Swap the two copies (Space)"), self.flick),
-            (self.tr("Close"), self.tr("Back to the group (Esc)"), self.reject),
+        self.buttons: dict[str, QPushButton] = {}
+        for key, title, tip, slot, checkable in (
+            ("fit", self.tr("Fit"), self.tr("Fit the pictures in the window (0)"), self.fit,
+             False),
+            ("actual", self.tr("100 %"), self.tr("One picture pixel per screen pixel (1)"),
+             self.actual_size, False),
+            ("swap", self.tr("Swap"), self.tr("Swap the two copies (Space)"), self.flick,
+             False),
+            ("flicker", self.tr("Flicker"), self.tr("Show the copies in turn in one pane (F)"),
+             self.toggle_flicker, True),
+            ("difference", self.tr("Differences"),
+             self.tr("Paint where the copies differ (D)"), self.toggle_difference, True),
+            ("close", self.tr("Close"), self.tr("Back to the group (Esc)"), self.reject,
+             False),
         ):
-            button = QPushButton(label)
+            button = QPushButton(title)
             button.setToolTip(tip)
             button.setAutoDefault(False)
-            button.clicked.connect(slot)
+            button.setCheckable(checkable)
+            button.clicked.connect(lambda checked=False, s=slot: s())
             bar.addWidget(button)
+            self.buttons[key] = button
         layout.addLayout(bar)
         for keys, slot in ((("Space", "X"), self.flick), (("+", "="), self.zoom_in),
                            (("-",), self.zoom_out), (("0",), self.fit),
-                           (("1",), self.actual_size)):
+                           (("1",), self.actual_size), (("F",), self.toggle_flicker),
+                           (("D",), self.toggle_difference), (("Left",), lambda: self.choose(0)),
+                           (("Right",), lambda: self.choose(1)),
+                           (("M", "Delete"), lambda: self.mark(True)),
+                           (("U",), lambda: self.mark(False)), (("K",), self.keep)):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot)
-        self._syncing = False
-        self.resize(1200, 760)
-        self._show()
 
-    # actions ----------------------------------------------------------------------
+    # the copies -------------------------------------------------------------------
+    def acting(self) -> int:
+        """The copy the keys act on: the one on show while flickering."""
+        return self.shown[0] if self.flickering else self.current
+
+    def choose(self, side: int) -> None:
+        if not self.flickering:
+            self.current = self.shown[side]
+            self._refresh()
+
     def flick(self) -> None:
+        """Swap the copies (while flickering: show the other one now)."""
         self.shown.reverse()
-        self._show()
+        if self.flickering:
+            self.timer.start()  # the copy just brought up gets a whole turn
+        self._refresh()
+
+    def toggle_flicker(self) -> None:
+        """One pane showing the copies in turn, at the same zoom and place."""
+        left = self.views[0]
+        centre, fitted = left.centre(), self.fitted
+        self.flickering = not self.flickering
+        self.buttons["flicker"].setChecked(self.flickering)
+        self.panes[1].setVisible(not self.flickering)
+        if self.flickering:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self._refresh()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        if fitted:
+            self.fit()
+        else:
+            left.centerOn(centre)
+            self._copy_view(left, self.views[1])
+        self._show_zoom()
+
+    def _alternate(self) -> None:
+        self.shown.reverse()
+        self._refresh()
+
+    # marks ------------------------------------------------------------------------
+    def _attached(self) -> bool:
+        """Whether the window still shows the group this view was opened on."""
+        model = self.model
+        return (model is not None and self._group is not None and model.group == self.group
+                and 0 <= self.group < len(model.review)
+                and model.review.groups[self.group] is self._group)
+
+    def _state(self, m: int) -> tuple[bool, bool]:
+        """(marked, may be marked) of copy ``m``."""
+        if not self._attached() or self.model is None:
+            return False, False
+        review = self.model.review
+        return m in review.marked(self.group), review.can_mark(self.group, m)
+
+    def mark(self, marked: bool, member: int | None = None) -> None:
+        m = self.acting() if member is None else member
+        if not self._attached():
+            self._notice(self.tr("The groups changed; close this view to mark copies."))
+            return
+        name = text.name_of(self.members[m].path)
+        is_marked, can_mark = self._state(m)
+        if marked and not is_marked and not can_mark:
+            self._notice(self._why_not(m))
+            return
+        if self.members[m].path in self.gone and marked:
+            self._notice(self.tr("{name} is no longer there.").format(name=name))
+            return
+        self.mark_requested.emit(self.group, m, marked)
+        done = self.tr("{name} is marked for the Trash.") if marked \
+            else self.tr("{name} will be kept.")
+        self._notice(done.format(name=name))
+
+    def keep(self, member: int | None = None) -> None:
+        m = self.acting() if member is None else member
+        if not self._attached():
+            self._notice(self.tr("The groups changed; close this view to mark copies."))
+            return
+        path = self.members[m].path
+        if path in self.problems:
+            self._notice(self.tr("{name} cannot be shown, so it cannot be the copy you keep.")
+                         .format(name=text.name_of(path)))
+            return
+        self.keep_requested.emit(self.group, m)
+        self._notice(self.tr("Keeping {name}; the other copies are marked for the Trash.")
+                     .format(name=text.name_of(path)))
+
+    def _why_not(self, m: int) -> str:
+        name = text.name_of(self.members[m].path)
+        if self.members[m].reference:
+            return self.tr("{name} is in a reference folder and is never trashed.").format(
+                name=name)
+        return self.tr("{name} is the last kept copy of this group; keep another copy "
+                       "first.").format(name=name)
+
+    def _notice(self, message: str) -> None:
+        self.notice.setText(message)
+
+    # zoom -------------------------------------------------------------------------
+    def _unit(self) -> float:
+        """The scale at which one picture pixel of the larger copy is one screen pixel."""
+        widest = max(self.members[i].info.width for i in self.shown)
+        return widest / CANVAS_WIDTH / self.devicePixelRatioF()
+
+    def _transform(self, change: Callable[[ZoomView], None]) -> None:
+        """Apply ``change`` to every pane, then give them the first pane's position."""
+        self._syncing = True
+        try:
+            for view in self.views:
+                change(view)
+        finally:
+            self._syncing = False
+        for view in self.views[1:]:
+            self._copy_view(self.views[0], view)
+        self._show_zoom()
+
+    def _zoom_by(self, factor: float) -> None:
+        def zoom(view: ZoomView) -> None:
+            scale = view.transform().m11()
+            low, high = view.zoom_range
+            step = min(max(factor, low / scale), high / scale)
+            view.scale(step, step)
+
+        self.fitted = False
+        self._transform(zoom)
 
     def zoom_in(self) -> None:
-        for view in self.views:
-            view.scale(ZOOM_STEP, ZOOM_STEP)
+        self._zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
-        for view in self.views:
-            view.scale(1 / ZOOM_STEP, 1 / ZOOM_STEP)
+        self._zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        for view in self.views:
-            view.fitInView(view.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self.fitted = True
+        self._transform(lambda view: view.fitInView(view.scene().sceneRect(),
+                                                    Qt.AspectRatioMode.KeepAspectRatio))
 
     def actual_size(self) -> None:
         """One picture pixel per screen pixel for the larger copy."""
-        widest = max(self.members[i].info.width for i in self.shown)
-        factor = widest / CANVAS_WIDTH / self.devicePixelRatioF()
-        for view in self.views:
+        self.fitted = False
+        factor = self._unit()
+
+        def actual(view: ZoomView) -> None:
             view.resetTransform()
             view.scale(factor, factor)
 
-    # internals --------------------------------------------------------------------
-    def _show(self) -> None:
-        for view, caption, m in zip(self.views, self.captions, self.shown):
-            info = self.members[m].info
-            view.show_pixmap(self.loader.pixmap(info.path, FULL), info.width, info.height)
-            role = similarity(self.members[m])
-            caption.setText(self.tr("{name}  \u00b7  {w} \u00d7 {h}  \u00b7  {size}  \u00b7  "
-                                    "{role}\n{folder}")
-                            .format(name=text.name_of(info.path), w=info.width, h=info.height,
-                                    size=text.data_size(info.size), role=role,
-                                    folder=self.folders[m]))
-            caption.setToolTip(info.path)
+        self._transform(actual)
+
+    def zoom_percent(self) -> float:
+        return 100 * self.views[0].transform().m11() / self._unit()
+
+    def _show_zoom(self) -> None:
+        percent = self.zoom_percent()
+        shown = f"{percent:.1f}" if percent < 10 else f"{round(percent)}"
+        label = self.tr("Fit {percent} %") if self.fitted else self.tr("{percent} %")
+        self.zoom_label.setText(label.format(percent=shown))
+        unit = self._unit()
+        for view in self.views:
+            scene = view.scene().sceneRect()
+            port = view.viewport().rect()
+            fit = min(port.width() / max(1.0, scene.width()),
+                      port.height() / max(1.0, scene.height()))
+            view.zoom_range = (min(fit, unit) / 2, unit * MAX_ZOOM)
+
+    def _on_resized(self) -> None:
+        if self.fitted:
+            self.fit()
+
+    # difference -------------------------------------------------------------------
+    def toggle_difference(self) -> None:
+        self.show_difference = not self.show_difference
+        self.buttons["difference"].setChecked(self.show_difference)
+        if self.show_difference and self.difference is None and not self._diffing:
+            self._diffing = True
+            a, b = (self.members[m].path for m in sorted(self.shown))
+            self.jobs.compare(a, b)
+            self.difference_label.setText(self.tr("Finding the differences\u2026"))
+        else:
+            self.difference_label.setText(self._difference_words if self.show_difference
+                                          and not self._diffing else "")
+        self._refresh()
+
+    def _on_compared(self, first: str, second: str, image: QImage, fraction: float,
+                     largest: int, error: str) -> None:
+        self._diffing = False
+        if error or image.isNull():
+            self._difference_words = self.tr("No differences to show: {error}").format(
+                error=error or self.tr("a copy cannot be read"))
+            self.difference_label.setText(self._difference_words)
+            return
+        self.difference = QPixmap.fromImage(image)
+        if largest == 0:
+            words = self.tr("Identical pixels")
+        elif fraction < 0.0005:
+            words = self.tr("No differences beyond compression noise")
+        else:
+            words = self.tr("Differs in {percent} % of the picture").format(
+                percent=f"{100 * fraction:.1f}")
+        self._difference_words = words
+        self.difference_label.setText(words if self.show_difference else "")
+        self._refresh()
+
+    # showing ----------------------------------------------------------------------
+    def _boxes(self) -> tuple[float, dict[int, QRectF]]:
+        """Scene height, and where each copy sits: full canvas width, centred vertically."""
+        heights = {m: self.members[m].info.height * CANVAS_WIDTH
+                   / max(1, self.members[m].info.width) for m in self.shown}
+        tallest = max(heights.values())
+        return tallest, {m: QRectF(0, (tallest - h) / 2, CANVAS_WIDTH, h)
+                         for m, h in heights.items()}
+
+    def _refresh(self) -> None:
+        tallest, boxes = self._boxes()
+        attached = self._attached()
+        for side, (pane, m) in enumerate(zip(self.panes, self.shown)):
+            view = pane.view
+            view.scene().setSceneRect(QRectF(0, 0, CANVAS_WIDTH, tallest))
+            self._show_copy(view, m, boxes[m])
+            pane.set_current(not self.flickering and m == self.current and side < 2)
+            self._caption(pane, m)
+            marked, can_mark = self._state(m)
+            self._buttons(pane, m, attached, marked, can_mark)
+
+    def _show_copy(self, view: ZoomView, m: int, box: QRectF) -> None:
+        path = self.members[m].path
+        pixmap = self.loader.pixmap(path, FULL)
+        if pixmap is not None and not pixmap.isNull():
+            view.show_picture(pixmap, box)
+            view.set_overlay(self.difference if self.show_difference else None, box)
+            return
+        error = self.loader.error(path, FULL)
+        if path in self.problems:
+            view.show_message(self.problems[path])
+        elif error is not None:
+            view.show_message(self.tr("Checking this copy\u2026"))
+            if path not in self._asked:
+                self._asked.add(path)
+                self.jobs.explain(path, error)
+        else:
+            view.show_message(self.tr("Loading\u2026"))
+
+    def _caption(self, pane: Pane, m: int) -> None:
+        member = self.members[m]
+        info = member.info
+        pane.caption.setText(self.tr(
+            "{letter}  \u00b7  {name}  \u00b7  {w} \u00d7 {h}  \u00b7  {size}  \u00b7  "
+            "{role}\n{folder}").format(
+                letter=self.letters[m], name=text.name_of(info.path), w=info.width,
+                h=info.height, size=text.data_size(info.size), role=similarity(member),
+                folder=self.folders[m]))
+        pane.caption.setToolTip(info.path)
+        marked, _ = self._state(m)
+        if self.model is None:
+            pane.set_state("", None)
+        elif member.reference:
+            pane.set_state(self.tr("In a reference folder: always kept"), REFERENCE_COLOUR)
+        elif marked:
+            pane.set_state(self.tr("Marked for the Trash"), TRASH_COLOUR)
+        else:
+            pane.set_state(self.tr("Kept"), KEEP_COLOUR)
+
+    def _buttons(self, pane: Pane, m: int, attached: bool, marked: bool,
+                 can_mark: bool) -> None:
+        path = self.members[m].path
+        others = sum(1 for i, x in enumerate(self.members) if i != m and not x.reference)
+        if not attached:
+            tip = self.tr("The groups changed; close this view to mark copies.")
+            pane.set_buttons(marked, False, tip, False, tip)
+            return
+        if marked:
+            mark_tip = self.tr("Keep this copy after all (U)")
+        elif can_mark and path not in self.gone:
+            mark_tip = self.tr("Mark this copy for the Trash (M)")
+        else:
+            mark_tip = self.tr("This file is no longer there.") if path in self.gone \
+                else self._why_not(m)
+        keep_tip = self.tr("Keep this copy and mark the other {n} for the Trash (K)").format(
+            n=others) if path not in self.problems else self.tr(
+            "This copy cannot be shown, so it cannot be the copy you keep.")
+        pane.set_buttons(marked, marked or (can_mark and path not in self.gone), mark_tip,
+                         path not in self.problems, keep_tip)
 
     def _on_ready(self, path: str, side: int) -> None:
         if any(self.members[m].info.path == path for m in self.shown):
-            self._show()
+            self._refresh()
+
+    def _on_explained(self, path: str, problem: str, detail: str) -> None:
+        folder = text.folder_of(path)
+        messages = {
+            "trashed": self.tr("This file was moved to the Trash.\nIt is no longer at "
+                               "{folder}."),
+            "vanished": self.tr("This file is no longer at {folder}.\nIt was moved, renamed "
+                                "or deleted after the scan."),
+            "denied": self.tr("This file cannot be read: permission denied.\n{path}"),
+            "unreadable": self.tr("This file cannot be read: {detail}\n{path}"),
+        }
+        message = messages.get(problem, self.tr("This copy cannot be shown: {detail}"))
+        self.problems[path] = message.format(folder=folder, path=path, detail=detail)
+        if problem in ("trashed", "vanished"):
+            self.gone.add(path)
+        self._refresh()
+
+    # synchronised views -----------------------------------------------------------
+    def _copy_view(self, source: ZoomView, target: ZoomView) -> None:
+        """``target`` at ``source``'s zoom and position."""
+        self._syncing = True
+        try:
+            target.setTransform(source.transform())
+            target.horizontalScrollBar().setValue(source.horizontalScrollBar().value())
+            target.verticalScrollBar().setValue(source.verticalScrollBar().value())
+        finally:
+            self._syncing = False
 
     def _sync_zoom(self, factor: float) -> None:
+        """The wheel zoomed one pane: the others follow."""
+        self.fitted = False
         source = self.sender()
-        for view in self.views:
-            if view is not source:
-                view.setTransform(source.transform())  # type: ignore[attr-defined]
-        self._sync_scroll()
+        if isinstance(source, ZoomView):
+            for view in self.views:
+                if view is not source:
+                    self._copy_view(source, view)
+        self._show_zoom()
 
     def _sync_scroll(self) -> None:
+        """One pane was panned: the others follow (zoom is already shared)."""
         if self._syncing:
             return
         source = self.sender()
         origin = next((v for v in self.views if source in (v.horizontalScrollBar(),
-                                                           v.verticalScrollBar(), v)),
-                      None)
+                                                           v.verticalScrollBar())), None)
         if origin is None:
             return
         self._syncing = True
@@ -201,6 +520,8 @@ class CompareDialog(QDialog):
         self.fit()
 
     def done(self, result: int) -> None:
+        self.timer.stop()
         self.loader.shutdown(2000)
+        self.jobs.shutdown(2000)
         super().done(result)
 

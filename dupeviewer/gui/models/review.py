@@ -87,6 +87,13 @@ class Review(QObject):
     def toggle(self, g: int, m: int) -> bool:
         return self.set_mark(g, m, m not in self.selection.marked[g])
 
+    def keep_only(self, g: int, m: int) -> None:
+        """Keep copy ``m`` of group ``g`` and mark the group's other copies."""
+        before = set(self.selection.marked[g])
+        self.selection.keep_only(g, m)
+        if self.selection.marked[g] != before:
+            self.marks_changed.emit([g])
+
     def _bulk(self, change: str, *args: object) -> None:
         before = [set(m) for m in self.selection.marked]
         getattr(self.selection, change)(*args)
