@@ -229,6 +229,7 @@ def test_a_copy_moved_to_the_trash_says_so(qtbot: QtBot, window: MainWindow,
     _, dialog = _open(qtbot, window, "near", 1)
     text = _message(qtbot, dialog, "moved to the Trash")
     assert str(small.parent) in text
+    assert dialog.panes[1].state.text() == "No longer on disk"
     right = dialog.panes[1]
     assert not right.keep.isEnabled()  # never keep a copy that is not there
     assert not right.mark.isEnabled()
@@ -239,12 +240,19 @@ def test_a_copy_that_vanished_says_where_it_was(qtbot: QtBot, window: MainWindow
                                                  simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
     small = simple_library.near[1]
+    g = next(i for i, group in enumerate(window.review.groups) if group.kind == "near")
+    assert window.review.set_mark(g, 0, True)  # the big copy goes; the small one is kept
     os.remove(small)
-    g, dialog = _open(qtbot, window, "near", 1)
+    _, dialog = _open(qtbot, window, "near", 1)
     text = _message(qtbot, dialog, "no longer at")
     assert f"no longer at {small.parent}" in text
-    qtbot.keyClick(dialog, Qt.Key.Key_K)
-    assert window.review.marked(g) == set()  # keeping it would mark the copy that exists
+    assert dialog.panes[1].state.text() == "No longer on disk"  # not "Kept"
+    assert "unmark it (U)" in dialog.notice.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_U)  # the keys act on the copy that is still there
+    assert window.review.marked(g) == set()
+    assert not _marked_on_card(window, 0)
+    qtbot.mouseClick(dialog.panes[1].keep, Qt.MouseButton.LeftButton)  # disabled: gone
+    assert window.review.marked(g) == set()
     dialog.reject()
 
 

@@ -19,28 +19,26 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from dupeviewer.gui import text
 from dupeviewer.gui.dialogs.panes import (
-    CANVAS_WIDTH,
     KEEP_COLOUR,
     REFERENCE_COLOUR,
     TRASH_COLOUR,
-    ZOOM_STEP,
+    WARNING_COLOUR,
     Pane,
-    ZoomView,
 )
+from dupeviewer.gui.dialogs.zoom import CANVAS_WIDTH, ZOOM_STEP, SharedZoom, ZoomView
 from dupeviewer.gui.jobs.compare import CompareJobs
 from dupeviewer.gui.jobs.thumbnails import FULL, ThumbnailLoader
 from dupeviewer.gui.look import muted
 from dupeviewer.gui.models.members import similarity
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from dupeviewer.core.model import Member
     from dupeviewer.gui.models.members import MemberModel
 
@@ -50,8 +48,6 @@ log = logging.getLogger(__name__)
 
 FLICKER_MS = 700
 """How long each copy stays on screen while flickering."""
-MAX_ZOOM = 32.0
-"""The closest zoom: 3200 % (32 screen pixels per picture pixel)."""
 
 
 class CompareDialog(QDialog):
@@ -77,7 +73,6 @@ class CompareDialog(QDialog):
         self.letters = {first: "A", second: "B"}
         self.current = second  # the copy the keys act on (the keeper's companion)
         self.flickering = False
-        self.fitted = True
         self.show_difference = False
         self.difference: QPixmap | None = None
         self.problems: dict[str, str] = {}  # path -> why it cannot be shown
@@ -97,7 +92,6 @@ class CompareDialog(QDialog):
         if model is not None:
             model.dataChanged.connect(self._refresh)
             model.modelReset.connect(self._refresh)
-        self._syncing = False
         self.resize(1200, 800)
         self._refresh()
 
@@ -106,13 +100,11 @@ class CompareDialog(QDialog):
         self.panes = [Pane(self.tr("Left copy"), "left-pane"),
                       Pane(self.tr("Right copy"), "right-pane")]
         self.views = [pane.view for pane in self.panes]
+        self.zoom = SharedZoom(self.views, self._unit, self)
+        self.zoom.changed.connect(self._show_zoom)
         top = QHBoxLayout()
         for side, pane in enumerate(self.panes):
             top.addWidget(pane)
-            pane.view.zoomed.connect(self._sync_zoom)
-            pane.view.resized.connect(self._on_resized)
-            pane.view.horizontalScrollBar().valueChanged.connect(self._sync_scroll)
-            pane.view.verticalScrollBar().valueChanged.connect(self._sync_scroll)
             pane.chosen.connect(lambda s=side: self.choose(s))
             pane.keep_clicked.connect(lambda s=side: self.keep(self.shown[s]))
             pane.mark_clicked.connect(lambda marked, s=side: self.mark(marked, self.shown[s]))
@@ -134,10 +126,11 @@ class CompareDialog(QDialog):
             "Fit 3200 %") + 8)
         self.difference_label = QLabel()
         self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         for label in (self.zoom_label, self.difference_label, self.notice):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            bar.addWidget(label)
-        bar.addStretch()
+            bar.addWidget(label, 1 if label is self.notice else 0)
         self.buttons: dict[str, QPushButton] = {}
         for key, title, tip, slot, checkable in (
             ("fit", self.tr("Fit"), self.tr("Fit the pictures in the window (0)"), self.fit,
@@ -190,8 +183,7 @@ class CompareDialog(QDialog):
 
     def toggle_flicker(self) -> None:
         """One pane showing the copies in turn, at the same zoom and place."""
-        left = self.views[0]
-        centre, fitted = left.centre(), self.fitted
+        centre, fitted = self.views[0].centre(), self.zoom.fitted
         self.flickering = not self.flickering
         self.buttons["flicker"].setChecked(self.flickering)
         self.panes[1].setVisible(not self.flickering)
@@ -202,13 +194,8 @@ class CompareDialog(QDialog):
         self._refresh()
         layout = self.layout()
         if layout is not None:
-            layout.activate()
-        if fitted:
-            self.fit()
-        else:
-            left.centerOn(centre)
-            self._copy_view(left, self.views[1])
-        self._show_zoom()
+            layout.activate()  # the pane has its new size now
+        self.zoom.keep_place(centre, fitted)
 
     def _alternate(self) -> None:
         self.shown.reverse()
@@ -278,69 +265,20 @@ class CompareDialog(QDialog):
         widest = max(self.members[i].info.width for i in self.shown)
         return widest / CANVAS_WIDTH / self.devicePixelRatioF()
 
-    def _transform(self, change: Callable[[ZoomView], None]) -> None:
-        """Apply ``change`` to every pane, then give them the first pane's position."""
-        self._syncing = True
-        try:
-            for view in self.views:
-                change(view)
-        finally:
-            self._syncing = False
-        for view in self.views[1:]:
-            self._copy_view(self.views[0], view)
-        self._show_zoom()
-
-    def _zoom_by(self, factor: float) -> None:
-        def zoom(view: ZoomView) -> None:
-            scale = view.transform().m11()
-            low, high = view.zoom_range
-            step = min(max(factor, low / scale), high / scale)
-            view.scale(step, step)
-
-        self.fitted = False
-        self._transform(zoom)
-
     def zoom_in(self) -> None:
-        self._zoom_by(ZOOM_STEP)
+        self.zoom.zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
-        self._zoom_by(1 / ZOOM_STEP)
+        self.zoom.zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        self.fitted = True
-        self._transform(lambda view: view.fitInView(view.scene().sceneRect(),
-                                                    Qt.AspectRatioMode.KeepAspectRatio))
+        self.zoom.fit()
 
     def actual_size(self) -> None:
-        """One picture pixel per screen pixel for the larger copy."""
-        self.fitted = False
-        factor = self._unit()
-
-        def actual(view: ZoomView) -> None:
-            view.resetTransform()
-            view.scale(factor, factor)
-
-        self._transform(actual)
-
-    def zoom_percent(self) -> float:
-        return 100 * self.views[0].transform().m11() / self._unit()
+        self.zoom.actual_size()
 
     def _show_zoom(self) -> None:
-        percent = self.zoom_percent()
-        shown = f"{percent:.1f}" if percent < 10 else f"{round(percent)}"
-        label = self.tr("Fit {percent} %") if self.fitted else self.tr("{percent} %")
-        self.zoom_label.setText(label.format(percent=shown))
-        unit = self._unit()
-        for view in self.views:
-            scene = view.scene().sceneRect()
-            port = view.viewport().rect()
-            fit = min(port.width() / max(1.0, scene.width()),
-                      port.height() / max(1.0, scene.height()))
-            view.zoom_range = (min(fit, unit) / 2, unit * MAX_ZOOM)
-
-    def _on_resized(self) -> None:
-        if self.fitted:
-            self.fit()
+        self.zoom_label.setText(self.zoom.readout())
 
     # difference -------------------------------------------------------------------
     def toggle_difference(self) -> None:
@@ -425,9 +363,12 @@ class CompareDialog(QDialog):
                 h=info.height, size=text.data_size(info.size), role=similarity(member),
                 folder=self.folders[m]))
         pane.caption.setToolTip(info.path)
+        pane.view.set_badge(self.letters[m])
         marked, _ = self._state(m)
         if self.model is None:
             pane.set_state("", None)
+        elif member.path in self.gone:  # not "Kept": there is nothing left to keep
+            pane.set_state(self.tr("No longer on disk"), WARNING_COLOUR)
         elif member.reference:
             pane.set_state(self.tr("In a reference folder: always kept"), REFERENCE_COLOUR)
         elif marked:
@@ -474,46 +415,15 @@ class CompareDialog(QDialog):
         self.problems[path] = message.format(folder=folder, path=path, detail=detail)
         if problem in ("trashed", "vanished"):
             self.gone.add(path)
+            here = [m for m in self.shown if self.members[m].path not in self.gone]
+            if here and self.members[self.current].path in self.gone:
+                self.current = here[0]  # the keys act on a copy that is there
+            marked = [m for m in here if self._state(m)[0]]
+            if marked:  # the Trash would refuse it (its kept copy is gone); say why now
+                self._notice(self.tr("{gone} is gone and {other} is marked for the Trash: "
+                                     "unmark it (U) to keep the picture.").format(
+                    gone=text.name_of(path), other=text.name_of(self.members[marked[0]].path)))
         self._refresh()
-
-    # synchronised views -----------------------------------------------------------
-    def _copy_view(self, source: ZoomView, target: ZoomView) -> None:
-        """``target`` at ``source``'s zoom and position."""
-        self._syncing = True
-        try:
-            target.setTransform(source.transform())
-            target.horizontalScrollBar().setValue(source.horizontalScrollBar().value())
-            target.verticalScrollBar().setValue(source.verticalScrollBar().value())
-        finally:
-            self._syncing = False
-
-    def _sync_zoom(self, factor: float) -> None:
-        """The wheel zoomed one pane: the others follow."""
-        self.fitted = False
-        source = self.sender()
-        if isinstance(source, ZoomView):
-            for view in self.views:
-                if view is not source:
-                    self._copy_view(source, view)
-        self._show_zoom()
-
-    def _sync_scroll(self) -> None:
-        """One pane was panned: the others follow (zoom is already shared)."""
-        if self._syncing:
-            return
-        source = self.sender()
-        origin = next((v for v in self.views if source in (v.horizontalScrollBar(),
-                                                           v.verticalScrollBar())), None)
-        if origin is None:
-            return
-        self._syncing = True
-        try:
-            for view in self.views:
-                if view is not origin:
-                    view.horizontalScrollBar().setValue(origin.horizontalScrollBar().value())
-                    view.verticalScrollBar().setValue(origin.verticalScrollBar().value())
-        finally:
-            self._syncing = False
 
     def showEvent(self, event: QEvent) -> None:
         super().showEvent(event)  # type: ignore[arg-type]

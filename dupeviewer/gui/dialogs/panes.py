@@ -1,137 +1,26 @@
 """One side of the compare view: a zoomable picture with its caption, its state (kept,
-marked, reference) and the buttons that keep or mark the copy it shows.
-
-Every picture is drawn :data:`CANVAS_WIDTH` scene units wide (a half-size copy is scaled
-up), so the same detail sits at the same scene point in both panes and one transform and
-one scroll position fit both.
-"""
+marked, reference, gone) and the buttons that keep or mark the copy it shows."""
 
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPixmap, QTransform
-from PySide6.QtWidgets import (
-    QFrame,
-    QGraphicsPixmapItem,
-    QGraphicsScene,
-    QGraphicsView,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from dupeviewer.gui.dialogs.zoom import ZoomView
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QMouseEvent, QResizeEvent, QWheelEvent
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
-ZOOM_STEP = 1.25
-CANVAS_WIDTH = 4000.0
-"""Scene width every picture is scaled to, so both panes share one coordinate system."""
 KEEP_COLOUR = QColor("#2e7d32")  # the card delegate's colours, for the same meanings
 TRASH_COLOUR = QColor("#c62828")
 REFERENCE_COLOUR = QColor("#1565c0")
-
-
-class ZoomView(QGraphicsView):
-    """A pane that zooms with the wheel (around the pointer) and pans by dragging; it
-    shows a message instead when its copy cannot be shown."""
-
-    zoomed = Signal(float)  # factor applied
-    pressed = Signal()  # the user clicked in this pane
-    resized = Signal()
-
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName(name)
-        self.setScene(QGraphicsScene(self))
-        self.item = QGraphicsPixmapItem()
-        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.scene().addItem(self.item)
-        self.overlay = QGraphicsPixmapItem()
-        self.overlay.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self.overlay.setZValue(1)
-        self.overlay.setVisible(False)
-        self.scene().addItem(self.overlay)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setBackgroundBrush(self.palette().dark())
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.zoom_range = (1e-4, 1e4)
-        """Smallest and largest scale the wheel may reach (the dialog sets it)."""
-        self.message = QLabel(self.tr("Loading\u2026"), self.viewport())
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setAccessibleName(self.tr("Message"))
-        palette = self.message.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, self.palette().color(
-            QPalette.ColorRole.BrightText))
-        self.message.setPalette(palette)
-        font = self.message.font()
-        font.setPointSizeF(font.pointSizeF() + 1)
-        self.message.setFont(font)
-
-    def show_picture(self, pixmap: QPixmap, box: QRectF) -> None:
-        """``pixmap`` stretched over ``box`` (scene units)."""
-        self.message.setVisible(False)
-        self.item.setPixmap(pixmap)
-        self.item.setScale(box.width() / max(1, pixmap.width()))
-        self.item.setPos(box.topLeft())
-
-    def show_message(self, text: str) -> None:
-        """No picture: ``text`` in the middle of the pane ("Loading…", why it is missing)."""
-        self.item.setPixmap(QPixmap())
-        self.overlay.setVisible(False)
-        self.message.setText(text)
-        self.message.setVisible(True)
-        self._place_message()
-
-    def showing_picture(self) -> bool:
-        return not self.item.pixmap().isNull()
-
-    def set_overlay(self, pixmap: QPixmap | None, box: QRectF) -> None:
-        """The difference overlay stretched over ``box``; None hides it."""
-        if pixmap is None or pixmap.isNull() or not self.showing_picture():
-            self.overlay.setVisible(False)
-            return
-        self.overlay.setPixmap(pixmap)
-        self.overlay.setTransform(QTransform.fromScale(box.width() / pixmap.width(),
-                                                       box.height() / pixmap.height()))
-        self.overlay.setPos(box.topLeft())
-        self.overlay.setVisible(True)
-
-    def centre(self) -> QPointF:
-        """The scene point in the middle of the pane."""
-        return self.mapToScene(self.viewport().rect().center())
-
-    def _place_message(self) -> None:
-        self.message.setGeometry(self.viewport().rect().adjusted(24, 24, -24, -24))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_message()
-        self.resized.emit()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.pressed.emit()
-        super().mousePressEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        factor = ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP
-        low, high = self.zoom_range
-        scale = self.transform().m11()
-        factor = min(max(factor, low / scale), high / scale)
-        if abs(factor - 1) < 1e-6:
-            return
-        self.scale(factor, factor)
-        self.zoomed.emit(factor)
+WARNING_COLOUR = QColor("#b54708")
 
 
 class Pane(QFrame):
