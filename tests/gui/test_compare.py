@@ -81,8 +81,12 @@ def test_keys_and_buttons_mark_unmark_and_keep_the_copy_on_show(
     qtbot.keyClick(dialog, Qt.Key.Key_Left)  # the keys now act on the left copy
     qtbot.keyClick(dialog, Qt.Key.Key_U)
     assert window.review.marked(g) == set()
-    qtbot.mouseClick(left.mark, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(right.view.viewport(), Qt.MouseButton.LeftButton)  # a click picks
+    assert right.current
+    assert not left.current
+    qtbot.mouseClick(left.mark, Qt.MouseButton.LeftButton)  # a pane's button: its copy
     assert window.review.marked(g) == {0}
+    assert left.current
     dialog.reject()
 
 

@@ -216,8 +216,16 @@ class CompareDialog(QDialog):
         review = self.model.review
         return m in review.marked(self.group), review.can_mark(self.group, m)
 
+    def _target(self, member: int | None) -> int:
+        """The copy a key (None) or a pane's button acts on; a button picks its copy."""
+        if member is None:
+            return self.acting()
+        if not self.flickering:
+            self.current = member
+        return member
+
     def mark(self, marked: bool, member: int | None = None) -> None:
-        m = self.acting() if member is None else member
+        m = self._target(member)
         if not self._attached():
             self._notice(self.tr("The groups changed; close this view to mark copies."))
             return
@@ -225,17 +233,22 @@ class CompareDialog(QDialog):
         is_marked, can_mark = self._state(m)
         if marked and not is_marked and not can_mark:
             self._notice(self._why_not(m))
+            self._refresh()
             return
         if self.members[m].path in self.gone and marked:
             self._notice(self.tr("{name} is no longer there.").format(name=name))
+            self._refresh()
             return
-        self.mark_requested.emit(self.group, m, marked)
-        done = self.tr("{name} is marked for the Trash.") if marked \
+        self.mark_requested.emit(self.group, m, marked)  # the window changes the marks
+        now = self._state(m)[0]
+        done = self.tr("{name} is marked for the Trash.") if now \
             else self.tr("{name} will be kept.")
-        self._notice(done.format(name=name))
+        self._notice(done.format(name=name) if now == marked
+                     else self.tr("{name} was not changed.").format(name=name))
+        self._refresh()
 
     def keep(self, member: int | None = None) -> None:
-        m = self.acting() if member is None else member
+        m = self._target(member)
         if not self._attached():
             self._notice(self.tr("The groups changed; close this view to mark copies."))
             return
@@ -245,8 +258,11 @@ class CompareDialog(QDialog):
                          .format(name=text.name_of(path)))
             return
         self.keep_requested.emit(self.group, m)
-        self._notice(self.tr("Keeping {name}; the other copies are marked for the Trash.")
-                     .format(name=text.name_of(path)))
+        marked = self.model.review.marked(self.group) if self.model is not None else set()
+        self._notice(text.counted("CompareDialog", "Keeping {name}; %n other file(s) marked "
+                                  "for the Trash.", len(marked)).format(
+            name=text.name_of(path)))
+        self._refresh()
 
     def _why_not(self, m: int) -> str:
         name = text.name_of(self.members[m].path)
@@ -326,11 +342,11 @@ class CompareDialog(QDialog):
     def _refresh(self) -> None:
         tallest, boxes = self._boxes()
         attached = self._attached()
-        for side, (pane, m) in enumerate(zip(self.panes, self.shown)):
+        for pane, m in zip(self.panes, self.shown):
             view = pane.view
             view.scene().setSceneRect(QRectF(0, 0, CANVAS_WIDTH, tallest))
             self._show_copy(view, m, boxes[m])
-            pane.set_current(not self.flickering and m == self.current and side < 2)
+            pane.set_current(not self.flickering and m == self.current)
             self._caption(pane, m)
             marked, can_mark = self._state(m)
             self._buttons(pane, m, attached, marked, can_mark)
@@ -367,6 +383,8 @@ class CompareDialog(QDialog):
         marked, _ = self._state(m)
         if self.model is None:
             pane.set_state("", None)
+        elif not self._attached():
+            pane.set_state(self.tr("The groups changed"), WARNING_COLOUR)
         elif member.path in self.gone:  # not "Kept": there is nothing left to keep
             pane.set_state(self.tr("No longer on disk"), WARNING_COLOUR)
         elif member.reference:
@@ -391,9 +409,10 @@ class CompareDialog(QDialog):
         else:
             mark_tip = self.tr("This file is no longer there.") if path in self.gone \
                 else self._why_not(m)
-        keep_tip = self.tr("Keep this copy and mark the other {n} for the Trash (K)").format(
-            n=others) if path not in self.problems else self.tr(
-            "This copy cannot be shown, so it cannot be the copy you keep.")
+        keep_tip = text.counted("CompareDialog", "Keep this copy and mark the other %n "
+                                "file(s) for the Trash (K)", others) \
+            if path not in self.problems else self.tr(
+                "This copy cannot be shown, so it cannot be the copy you keep.")
         pane.set_buttons(marked, marked or (can_mark and path not in self.gone), mark_tip,
                          path not in self.problems, keep_tip)
 

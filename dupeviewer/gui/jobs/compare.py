@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -133,34 +134,47 @@ def explain(path: str, error: str) -> tuple[Problem, str]:
 
 
 class _Run(QRunnable):
+    """One difference or one explanation; it stops between stages, and says nothing, once
+    the view has closed (``stopped``)."""
+
     def __init__(self, job: CompareJobs, kind: str, paths: tuple[str, str]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._job = job
+        self._stopped = job.stopped
         self._kind = kind
         self._paths = paths
 
     def run(self) -> None:
         if self._kind == "diff":
             self._diff()
-        else:
-            path, error = self._paths
-            try:
-                problem, detail = explain(path, error)
-            except Exception as exc:  # noqa: BLE001 - a probe that failed says so
-                problem, detail = "unreadable", str(exc)
+            return
+        path, error = self._paths
+        try:
+            problem, detail = explain(path, error)
+        except Exception as exc:  # noqa: BLE001 - a probe that failed says so
+            problem, detail = "unreadable", str(exc)
+        if not self._stopped.is_set():
             self._job.explained.emit(path, problem, detail)
 
     def _diff(self) -> None:
         first, second = self._paths
         try:
-            result = difference(load_image(first, DIFF_SIDE), load_image(second, DIFF_SIDE))
+            a = load_image(first, DIFF_SIDE)
+            if self._stopped.is_set():
+                return
+            b = load_image(second, DIFF_SIDE)
+            if self._stopped.is_set():
+                return
+            result = difference(a, b)
         except Exception as exc:  # noqa: BLE001 - a copy that cannot be read: no overlay
             log.info("no difference of %s and %s: %s", first, second, exc)
-            self._job.compared.emit(first, second, QImage(), 0.0, -1, str(exc))
+            if not self._stopped.is_set():
+                self._job.compared.emit(first, second, QImage(), 0.0, -1, str(exc))
             return
-        self._job.compared.emit(first, second, result.overlay, result.fraction,
-                                result.largest, "")
+        if not self._stopped.is_set():
+            self._job.compared.emit(first, second, result.overlay, result.fraction,
+                                    result.largest, "")
 
 
 class CompareJobs(QObject):
@@ -173,6 +187,7 @@ class CompareJobs(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.stopped = threading.Event()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
 
@@ -185,5 +200,7 @@ class CompareJobs(QObject):
 
     @Slot()
     def shutdown(self, milliseconds: int = 3000) -> bool:
+        """Drop queued work, tell running work to stop and say nothing, and wait for it."""
+        self.stopped.set()
         self._pool.clear()
         return self._pool.waitForDone(milliseconds)
