@@ -102,6 +102,28 @@ def test_keep_marks_every_other_copy_of_the_group(qtbot: QtBot, window: MainWind
     dialog.reject()
 
 
+def test_page_down_brings_in_the_next_copy_of_a_large_group(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    g, dialog = _open(qtbot, window, "exact", 1)
+    left, right = dialog.panes
+    assert dialog.shown == [0, 1]
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    assert dialog.shown == [0, 2]
+    assert right.caption.text().startswith("C ")
+    assert right.current  # the keys act on the copy just brought in
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)  # round the group, past the left copy
+    assert dialog.shown == [0, 1]
+    qtbot.keyClick(dialog, Qt.Key.Key_PageUp)
+    assert dialog.shown == [0, 2]
+    qtbot.keyClick(dialog, Qt.Key.Key_D)  # the differences of the pair on show
+    qtbot.waitUntil(lambda: dialog.difference_label.text() == "Identical pixels",
+                    timeout=LOADED_MS)
+    qtbot.keyClick(dialog, Qt.Key.Key_U)
+    assert window.review.marked(g) == {1}
+    dialog.reject()
+
+
 def test_zoom_readout_follows_keys_wheel_and_fit(qtbot: QtBot, window: MainWindow,
                                                  simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
@@ -271,3 +293,21 @@ def test_a_damaged_copy_says_why(qtbot: QtBot, window: MainWindow,
     qtbot.keyClick(dialog, Qt.Key.Key_M)  # a damaged copy may still go to the trash
     assert window.review.marked(g) == {1}
     dialog.reject()
+
+
+def test_a_regroup_landing_under_the_view_stops_its_marks(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    _, dialog = _open(qtbot, window, "near", 1)
+    # the slider moved just before the view opened: its regroup lands under the view
+    window.commands.threshold.setValue(window.commands.threshold.value() - 1)
+    right = dialog.panes[1]
+    qtbot.waitUntil(lambda: right.state.text() == "The groups changed", timeout=LOADED_MS)
+    assert not right.mark.isEnabled()
+    before = [set(m) for m in window.review.selection.marked]
+    qtbot.keyClick(dialog, Qt.Key.Key_M)
+    qtbot.keyClick(dialog, Qt.Key.Key_K)
+    assert [set(m) for m in window.review.selection.marked] == before
+    assert "groups changed" in dialog.notice.text()
+    dialog.reject()
+

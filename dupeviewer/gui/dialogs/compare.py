@@ -70,11 +70,12 @@ class CompareDialog(QDialog):
         self._group = model.review.groups[self.group] if model is not None \
             and self.group >= 0 else None
         self.shown = [first, second]
-        self.letters = {first: "A", second: "B"}
         self.current = second  # the copy the keys act on (the keeper's companion)
         self.flickering = False
         self.show_difference = False
-        self.difference: QPixmap | None = None
+        self._differences: dict[tuple[str, str], tuple[QPixmap | None, str]] = {}
+        """(overlay, words) of each pair of copies compared so far."""
+        self._computing: set[tuple[str, str]] = set()
         self.problems: dict[str, str] = {}  # path -> why it cannot be shown
         self.gone: set[str] = set()  # paths no longer on disk
         self._asked: set[str] = set()
@@ -83,8 +84,6 @@ class CompareDialog(QDialog):
         self.jobs = CompareJobs(self)
         self.jobs.compared.connect(self._on_compared)
         self.jobs.explained.connect(self._on_explained)
-        self._diffing = False
-        self._difference_words = ""
         self.timer = QTimer(self)
         self.timer.setInterval(FLICKER_MS)
         self.timer.timeout.connect(self._alternate)
@@ -115,7 +114,8 @@ class CompareDialog(QDialog):
         hint = QLabel(self.tr(
             "Wheel or +/\u2212 to zoom, drag to pan, 0 to fit, 1 for 100 %.  Space swaps the "
             "copies, F flickers them in one pane, D shows where they differ.  \u2190/\u2192 "
-            "or a click picks a copy; M marks it for the Trash, U unmarks it, K keeps it."))
+            "or a click picks a copy; M marks it for the Trash, U unmarks it, K keeps it, "
+            "Page Up/Down brings in another copy of the group."))
         hint.setWordWrap(True)
         muted(hint)
         layout.addWidget(hint)
@@ -160,7 +160,9 @@ class CompareDialog(QDialog):
                            (("D",), self.toggle_difference), (("Left",), lambda: self.choose(0)),
                            (("Right",), lambda: self.choose(1)),
                            (("M", "Delete"), lambda: self.mark(True)),
-                           (("U",), lambda: self.mark(False)), (("K",), self.keep)):
+                           (("U",), lambda: self.mark(False)), (("K",), self.keep),
+                           (("PgDown", "]"), lambda: self.step_copy(1)),
+                           (("PgUp", "["), lambda: self.step_copy(-1))):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot)
 
@@ -180,6 +182,34 @@ class CompareDialog(QDialog):
         if self.flickering:
             self.timer.start()  # the copy just brought up gets a whole turn
         self._refresh()
+
+    def step_copy(self, delta: int) -> None:
+        """Bring the group's next (or previous) copy in, in place of the current one: a
+        large group is reviewed against one copy, copy by copy."""
+        count = len(self.members)
+        if count <= 2:
+            self._notice(self.tr("This group has no other copies."))
+            return
+        side = 0 if self.flickering else self.shown.index(self.current)
+        other = self.shown[1 - side]
+        m = self.shown[side]
+        for _ in range(count):
+            m = (m + delta) % count
+            if m != other:
+                break
+        self.shown[side] = m
+        if not self.flickering:
+            self.current = m
+        if self.flickering:
+            self.timer.start()
+        fitted = self.zoom.fitted
+        self._notice("")
+        self._update_difference()
+        self._refresh()
+        if fitted:  # the scene may have another height now
+            self.fit()
+        else:
+            self._show_zoom()
 
     def toggle_flicker(self) -> None:
         """One pane showing the copies in turn, at the same zoom and place."""
@@ -300,34 +330,48 @@ class CompareDialog(QDialog):
     def toggle_difference(self) -> None:
         self.show_difference = not self.show_difference
         self.buttons["difference"].setChecked(self.show_difference)
-        if self.show_difference and self.difference is None and not self._diffing:
-            self._diffing = True
-            a, b = (self.members[m].path for m in sorted(self.shown))
-            self.jobs.compare(a, b)
-            self.difference_label.setText(self.tr("Finding the differences\u2026"))
-        else:
-            self.difference_label.setText(self._difference_words if self.show_difference
-                                          and not self._diffing else "")
+        self._update_difference()
         self._refresh()
+
+    def _pair(self) -> tuple[str, str]:
+        first, second = sorted(self.members[m].path for m in self.shown)
+        return first, second
+
+    @property
+    def difference(self) -> QPixmap | None:
+        """The overlay of the copies on show, once it has been computed."""
+        return self._differences.get(self._pair(), (None, ""))[0]
+
+    def _update_difference(self) -> None:
+        """Start the difference of the copies on show if it is wanted and not known."""
+        pair = self._pair()
+        if not self.show_difference:
+            self.difference_label.setText("")
+        elif pair in self._differences:
+            self.difference_label.setText(self._differences[pair][1])
+        else:
+            if pair not in self._computing:
+                self._computing.add(pair)
+                self.jobs.compare(*pair)
+            self.difference_label.setText(self.tr("Finding the differences\u2026"))
 
     def _on_compared(self, first: str, second: str, image: QImage, fraction: float,
                      largest: int, error: str) -> None:
-        self._diffing = False
+        self._computing.discard((first, second))
         if error or image.isNull():
-            self._difference_words = self.tr("No differences to show: {error}").format(
+            words = self.tr("No differences to show: {error}").format(
                 error=error or self.tr("a copy cannot be read"))
-            self.difference_label.setText(self._difference_words)
-            return
-        self.difference = QPixmap.fromImage(image)
-        if largest == 0:
+            self._differences[first, second] = (None, words)
+        elif largest == 0:
             words = self.tr("Identical pixels")
         elif fraction < 0.0005:
             words = self.tr("No differences beyond compression noise")
         else:
             words = self.tr("Differs in {percent} % of the picture").format(
                 percent=f"{100 * fraction:.1f}")
-        self._difference_words = words
-        self.difference_label.setText(words if self.show_difference else "")
+        if not error and not image.isNull():
+            self._differences[first, second] = (QPixmap.fromImage(image), words)
+        self._update_difference()
         self._refresh()
 
     # showing ----------------------------------------------------------------------
@@ -375,11 +419,11 @@ class CompareDialog(QDialog):
         pane.caption.setText(self.tr(
             "{letter}  \u00b7  {name}  \u00b7  {w} \u00d7 {h}  \u00b7  {size}  \u00b7  "
             "{role}\n{folder}").format(
-                letter=self.letters[m], name=text.name_of(info.path), w=info.width,
+                letter=_letter(m), name=text.name_of(info.path), w=info.width,
                 h=info.height, size=text.data_size(info.size), role=similarity(member),
                 folder=self.folders[m]))
         pane.caption.setToolTip(info.path)
-        pane.view.set_badge(self.letters[m])
+        pane.view.set_badge(_letter(m))
         marked, _ = self._state(m)
         if self.model is None:
             pane.set_state("", None)
@@ -454,3 +498,7 @@ class CompareDialog(QDialog):
         self.jobs.shutdown(2000)
         super().done(result)
 
+
+def _letter(m: int) -> str:
+    """The copy's letter, in the order of the group's cards: A, B, C... then 27, 28..."""
+    return chr(ord("A") + m) if m < 26 else str(m + 1)
