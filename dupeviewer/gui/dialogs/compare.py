@@ -25,13 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from dupeviewer.gui import text
-from dupeviewer.gui.dialogs.panes import (
-    KEEP_COLOUR,
-    REFERENCE_COLOUR,
-    TRASH_COLOUR,
-    WARNING_COLOUR,
-    Pane,
-)
+from dupeviewer.gui.dialogs.copies import Copies, letter
+from dupeviewer.gui.dialogs.panes import Pane
 from dupeviewer.gui.dialogs.zoom import CANVAS_WIDTH, ZOOM_STEP, SharedZoom, ZoomView
 from dupeviewer.gui.jobs.compare import CompareJobs
 from dupeviewer.gui.jobs.thumbnails import FULL, ThumbnailLoader
@@ -66,9 +61,7 @@ class CompareDialog(QDialog):
         self.members = members
         self.folders = folders or [text.folder_of(m.path) for m in members]
         self.model = model
-        self.group = model.group if model is not None else -1
-        self._group = model.review.groups[self.group] if model is not None \
-            and self.group >= 0 else None
+        self.copies = Copies(members, model, self)
         self.shown = [first, second]
         self.current = second  # the copy the keys act on (the keeper's companion)
         self.flickering = False
@@ -76,8 +69,8 @@ class CompareDialog(QDialog):
         self._differences: dict[tuple[str, str], tuple[QPixmap | None, str]] = {}
         """(overlay, words) of each pair of copies compared so far."""
         self._computing: set[tuple[str, str]] = set()
-        self.problems: dict[str, str] = {}  # path -> why it cannot be shown
-        self.gone: set[str] = set()  # paths no longer on disk
+        self.problems = self.copies.problems  # path -> why it cannot be shown
+        self.gone = self.copies.gone  # paths no longer on disk
         self._asked: set[str] = set()
         self.loader = ThumbnailLoader(capacity=3, threads=2, parent=self)
         self.loader.ready.connect(self._on_ready)
@@ -232,20 +225,6 @@ class CompareDialog(QDialog):
         self._refresh()
 
     # marks ------------------------------------------------------------------------
-    def _attached(self) -> bool:
-        """Whether the window still shows the group this view was opened on."""
-        model = self.model
-        return (model is not None and self._group is not None and model.group == self.group
-                and 0 <= self.group < len(model.review)
-                and model.review.groups[self.group] is self._group)
-
-    def _state(self, m: int) -> tuple[bool, bool]:
-        """(marked, may be marked) of copy ``m``."""
-        if not self._attached() or self.model is None:
-            return False, False
-        review = self.model.review
-        return m in review.marked(self.group), review.can_mark(self.group, m)
-
     def _target(self, member: int | None) -> int:
         """The copy a key (None) or a pane's button acts on; a button picks its copy."""
         if member is None:
@@ -256,51 +235,35 @@ class CompareDialog(QDialog):
 
     def mark(self, marked: bool, member: int | None = None) -> None:
         m = self._target(member)
-        if not self._attached():
-            self._notice(self.tr("The groups changed; close this view to mark copies."))
-            return
-        name = text.name_of(self.members[m].path)
-        is_marked, can_mark = self._state(m)
-        if marked and not is_marked and not can_mark:
-            self._notice(self._why_not(m))
-            self._refresh()
-            return
-        if self.members[m].path in self.gone and marked:
-            self._notice(self.tr("{name} is no longer there.").format(name=name))
-            self._refresh()
-            return
-        self.mark_requested.emit(self.group, m, marked)  # the window changes the marks
-        now = self._state(m)[0]
-        done = self.tr("{name} is marked for the Trash.") if now \
-            else self.tr("{name} will be kept.")
-        self._notice(done.format(name=name) if now == marked
-                     else self.tr("{name} was not changed.").format(name=name))
+        copies = self.copies
+        is_marked, can_mark = copies.state(m)
+        if not copies.attached():
+            self._notice(copies.detached())
+        elif marked and not is_marked and (not can_mark or copies.path(m) in copies.gone):
+            self._notice(copies.why_not(m))
+        else:
+            self.mark_requested.emit(copies.group, m, marked)  # the window changes marks
+            now = copies.state(m)[0]
+            done = self.tr("{name} is marked for the Trash.") if now \
+                else self.tr("{name} will be kept.")
+            self._notice(done.format(name=copies.name(m)) if now == marked
+                         else self.tr("{name} was not changed.").format(name=copies.name(m)))
         self._refresh()
 
     def keep(self, member: int | None = None) -> None:
         m = self._target(member)
-        if not self._attached():
-            self._notice(self.tr("The groups changed; close this view to mark copies."))
-            return
-        path = self.members[m].path
-        if path in self.problems:
-            self._notice(self.tr("{name} cannot be shown, so it cannot be the copy you keep.")
-                         .format(name=text.name_of(path)))
-            return
-        self.keep_requested.emit(self.group, m)
-        marked = self.model.review.marked(self.group) if self.model is not None else set()
-        self._notice(text.counted("CompareDialog", "Keeping {name}; %n other file(s) marked "
-                                  "for the Trash.", len(marked)).format(
-            name=text.name_of(path)))
+        copies = self.copies
+        if not copies.attached():
+            self._notice(copies.detached())
+        elif copies.path(m) in copies.problems:
+            self._notice(self.tr("{name} cannot be shown, so it cannot be the copy you "
+                                 "keep.").format(name=copies.name(m)))
+        else:
+            self.keep_requested.emit(copies.group, m)
+            self._notice(text.counted("CompareDialog", "Keeping {name}; %n other file(s) "
+                                      "marked for the Trash.", copies.marked_count())
+                         .format(name=copies.name(m)))
         self._refresh()
-
-    def _why_not(self, m: int) -> str:
-        name = text.name_of(self.members[m].path)
-        if self.members[m].reference:
-            return self.tr("{name} is in a reference folder and is never trashed.").format(
-                name=name)
-        return self.tr("{name} is the last kept copy of this group; keep another copy "
-                       "first.").format(name=name)
 
     def _notice(self, message: str) -> None:
         self.notice.setText(message)
@@ -385,15 +348,15 @@ class CompareDialog(QDialog):
 
     def _refresh(self) -> None:
         tallest, boxes = self._boxes()
-        attached = self._attached()
         for pane, m in zip(self.panes, self.shown):
             view = pane.view
             view.scene().setSceneRect(QRectF(0, 0, CANVAS_WIDTH, tallest))
             self._show_copy(view, m, boxes[m])
             pane.set_current(not self.flickering and m == self.current)
             self._caption(pane, m)
-            marked, can_mark = self._state(m)
-            self._buttons(pane, m, attached, marked, can_mark)
+            buttons = self.copies.buttons(m)
+            pane.set_buttons(buttons.marked, buttons.can_mark, buttons.mark_tip,
+                             buttons.can_keep, buttons.keep_tip)
 
     def _show_copy(self, view: ZoomView, m: int, box: QRectF) -> None:
         path = self.members[m].path
@@ -419,73 +382,29 @@ class CompareDialog(QDialog):
         pane.caption.setText(self.tr(
             "{letter}  \u00b7  {name}  \u00b7  {w} \u00d7 {h}  \u00b7  {size}  \u00b7  "
             "{role}\n{folder}").format(
-                letter=_letter(m), name=text.name_of(info.path), w=info.width,
+                letter=letter(m), name=text.name_of(info.path), w=info.width,
                 h=info.height, size=text.data_size(info.size), role=similarity(member),
                 folder=self.folders[m]))
         pane.caption.setToolTip(info.path)
-        pane.view.set_badge(_letter(m))
-        marked, _ = self._state(m)
-        if self.model is None:
-            pane.set_state("", None)
-        elif not self._attached():
-            pane.set_state(self.tr("The groups changed"), WARNING_COLOUR)
-        elif member.path in self.gone:  # not "Kept": there is nothing left to keep
-            pane.set_state(self.tr("No longer on disk"), WARNING_COLOUR)
-        elif member.reference:
-            pane.set_state(self.tr("In a reference folder: always kept"), REFERENCE_COLOUR)
-        elif marked:
-            pane.set_state(self.tr("Marked for the Trash"), TRASH_COLOUR)
-        else:
-            pane.set_state(self.tr("Kept"), KEEP_COLOUR)
-
-    def _buttons(self, pane: Pane, m: int, attached: bool, marked: bool,
-                 can_mark: bool) -> None:
-        path = self.members[m].path
-        others = sum(1 for i, x in enumerate(self.members) if i != m and not x.reference)
-        if not attached:
-            tip = self.tr("The groups changed; close this view to mark copies.")
-            pane.set_buttons(marked, False, tip, False, tip)
-            return
-        if marked:
-            mark_tip = self.tr("Keep this copy after all (U)")
-        elif can_mark and path not in self.gone:
-            mark_tip = self.tr("Mark this copy for the Trash (M)")
-        else:
-            mark_tip = self.tr("This file is no longer there.") if path in self.gone \
-                else self._why_not(m)
-        keep_tip = text.counted("CompareDialog", "Keep this copy and mark the other %n "
-                                "file(s) for the Trash (K)", others) \
-            if path not in self.problems else self.tr(
-                "This copy cannot be shown, so it cannot be the copy you keep.")
-        pane.set_buttons(marked, marked or (can_mark and path not in self.gone), mark_tip,
-                         path not in self.problems, keep_tip)
+        pane.view.set_badge(letter(m))
+        pane.set_state(*self.copies.label(m))
 
     def _on_ready(self, path: str, side: int) -> None:
         if any(self.members[m].info.path == path for m in self.shown):
             self._refresh()
 
     def _on_explained(self, path: str, problem: str, detail: str) -> None:
-        folder = text.folder_of(path)
-        messages = {
-            "trashed": self.tr("This file was moved to the Trash.\nIt is no longer at "
-                               "{folder}."),
-            "vanished": self.tr("This file is no longer at {folder}.\nIt was moved, renamed "
-                                "or deleted after the scan."),
-            "denied": self.tr("This file cannot be read: permission denied.\n{path}"),
-            "unreadable": self.tr("This file cannot be read: {detail}\n{path}"),
-        }
-        message = messages.get(problem, self.tr("This copy cannot be shown: {detail}"))
-        self.problems[path] = message.format(folder=folder, path=path, detail=detail)
-        if problem in ("trashed", "vanished"):
-            self.gone.add(path)
-            here = [m for m in self.shown if self.members[m].path not in self.gone]
-            if here and self.members[self.current].path in self.gone:
+        copies = self.copies
+        copies.explained(path, problem, detail)
+        if path in copies.gone:
+            here = [m for m in self.shown if copies.path(m) not in copies.gone]
+            if here and copies.path(self.current) in copies.gone:
                 self.current = here[0]  # the keys act on a copy that is there
-            marked = [m for m in here if self._state(m)[0]]
+            marked = [m for m in here if copies.state(m)[0]]
             if marked:  # the Trash would refuse it (its kept copy is gone); say why now
                 self._notice(self.tr("{gone} is gone and {other} is marked for the Trash: "
                                      "unmark it (U) to keep the picture.").format(
-                    gone=text.name_of(path), other=text.name_of(self.members[marked[0]].path)))
+                    gone=text.name_of(path), other=copies.name(marked[0])))
         self._refresh()
 
     def showEvent(self, event: QEvent) -> None:
@@ -498,7 +417,3 @@ class CompareDialog(QDialog):
         self.jobs.shutdown(2000)
         super().done(result)
 
-
-def _letter(m: int) -> str:
-    """The copy's letter, in the order of the group's cards: A, B, C... then 27, 28..."""
-    return chr(ord("A") + m) if m < 26 else str(m + 1)
