@@ -252,13 +252,17 @@ def test_a_copy_moved_to_the_trash_says_so(qtbot: QtBot, window: MainWindow,
     small = simple_library.near[1]
     send2trash.send2trash(str(small))
     assert not small.exists()
-    _, dialog = _open(qtbot, window, "near", 1)
+    g, dialog = _open(qtbot, window, "near", 1)
     text = _message(qtbot, dialog, "moved to the Trash")
     assert str(small.parent) in text
-    assert dialog.panes[1].state.text() == "No longer on disk"
-    right = dialog.panes[1]
+    left, right = dialog.panes
+    assert right.state.text() == "In the Trash"
     assert not right.keep.isEnabled()  # never keep a copy that is not there
     assert not right.mark.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_M)  # the keys act on the copy still there...
+    assert window.review.marked(g) == set()  # ...the only one left: never marked
+    assert "only copy of this group left" in dialog.notice.text()
+    assert not left.mark.isEnabled()
     dialog.reject()
 
 

@@ -62,6 +62,8 @@ class Copies(QObject):
         """Path -> why it cannot be shown, in words."""
         self.gone: set[str] = set()
         """Paths no longer on disk (vanished or in the Trash)."""
+        self.trashed: set[str] = set()
+        """Paths found in the Trash."""
 
     def path(self, m: int) -> str:
         return self.members[m].path
@@ -78,11 +80,18 @@ class Copies(QObject):
                 and model.review.groups[self.group] is self._group)
 
     def state(self, m: int) -> tuple[bool, bool]:
-        """(marked, may be marked) of copy ``m``."""
+        """(marked, may be marked) of copy ``m``: the core's rule, and not the last copy
+        still on disk (a kept copy that is gone keeps nothing)."""
         if not self.attached() or self.model is None:
             return False, False
         review = self.model.review
-        return m in review.marked(self.group), review.can_mark(self.group, m)
+        marked = review.marked(self.group)
+        return m in marked, review.can_mark(self.group, m) and not self._last_here(m)
+
+    def _last_here(self, m: int) -> bool:
+        marked = self.model.review.marked(self.group) if self.model is not None else set()
+        return not any(i != m and i not in marked and x.path not in self.gone
+                       for i, x in enumerate(self.members))
 
     def marked_count(self) -> int:
         return len(self.model.review.marked(self.group)) if self.attached() \
@@ -95,6 +104,10 @@ class Copies(QObject):
             return self.tr("{name} is no longer there.").format(name=name)
         if self.members[m].reference:
             return self.tr("{name} is in a reference folder and is never trashed.").format(
+                name=name)
+        if self.model is not None and self.attached() \
+                and self.model.review.can_mark(self.group, m):
+            return self.tr("{name} is the only copy of this group left on disk.").format(
                 name=name)
         return self.tr("{name} is the last kept copy of this group; keep another copy "
                        "first.").format(name=name)
@@ -109,7 +122,9 @@ class Copies(QObject):
             return "", None
         if not self.attached():
             return self.tr("The groups changed"), WARNING_COLOUR
-        if self.path(m) in self.gone:  # not "Kept": there is nothing left to keep
+        if self.path(m) in self.trashed:  # not "Kept": there is nothing left to keep
+            return self.tr("In the Trash"), WARNING_COLOUR
+        if self.path(m) in self.gone:
             return self.tr("No longer on disk"), WARNING_COLOUR
         if self.members[m].reference:
             return self.tr("In a reference folder: always kept"), REFERENCE_COLOUR
@@ -154,3 +169,5 @@ class Copies(QObject):
                                              detail=detail)
         if problem in ("trashed", "vanished"):
             self.gone.add(path)
+        if problem == "trashed":
+            self.trashed.add(path)
