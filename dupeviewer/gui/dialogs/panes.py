@@ -64,10 +64,14 @@ class Pane(QFrame):
         layout.addWidget(self.state)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        self.current: bool | None = None
+        """Whether the keys act on this pane's copy (None until first set)."""
         self.set_current(False)
 
     def set_current(self, current: bool) -> None:
         """Frame the pane the keys act on (an ID selector: the children keep their look)."""
+        if current == self.current:
+            return
         self.current = current
         colour = "palette(highlight)" if current else "transparent"
         self.setStyleSheet(f"#{self.objectName()} {{ border: 2px solid {colour}; "
