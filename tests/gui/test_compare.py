@@ -116,6 +116,16 @@ def test_page_down_brings_in_the_next_copy_of_a_large_group(
     assert dialog.shown == [0, 1]
     qtbot.keyClick(dialog, Qt.Key.Key_PageUp)
     assert dialog.shown == [0, 2]
+    qtbot.keyClick(dialog, Qt.Key.Key_F)  # while flickering, the copy on screen changes
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    assert dialog.shown == [1, 2]
+    qtbot.keyClick(dialog, Qt.Key.Key_F)
+    assert right.isVisible()
+    assert right.current  # still the copy brought in last
+    qtbot.keyClick(dialog, Qt.Key.Key_PageUp)  # back past B (on the left) to A
+    assert dialog.shown == [1, 0]
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    assert dialog.shown == [1, 2]
     qtbot.keyClick(dialog, Qt.Key.Key_D)  # the differences of the pair on show
     qtbot.waitUntil(lambda: dialog.difference_label.text() == "Identical pixels",
                     timeout=LOADED_MS)

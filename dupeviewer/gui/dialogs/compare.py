@@ -191,10 +191,10 @@ class CompareDialog(QDialog):
             if m != other:
                 break
         self.shown[side] = m
-        if not self.flickering:
-            self.current = m
         if self.flickering:
             self.timer.start()
+        if not self.flickering or self.current not in self.shown:
+            self.current = m
         fitted = self.zoom.fitted
         self._notice("")
         self._update_difference()
