@@ -15,7 +15,6 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from dupeviewer.gui.dialogs.compare import CompareDialog
-from dupeviewer.gui.jobs import compare as jobs
 from dupeviewer.gui.models.members import MemberRole
 from tests.helpers.pictures import photo_like
 from tests.helpers.trash import use_temporary_trash
@@ -213,6 +212,8 @@ def edited_pair(tmp_path: Path) -> Path:
 def test_difference_overlay_shows_where_the_copies_differ(
         qtbot: QtBot, window: MainWindow, edited_pair: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from dupeviewer.gui.jobs import compare as jobs
+
     scan(qtbot, window, edited_pair)
     threads: list[bool] = []
     decode = jobs.load_image
