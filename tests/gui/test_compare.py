@@ -278,15 +278,24 @@ def test_a_copy_moved_to_the_trash_says_so(qtbot: QtBot, window: MainWindow,
 
 
 def test_a_copy_that_vanished_says_where_it_was(qtbot: QtBot, window: MainWindow,
-                                                 simple_library: Library3) -> None:
-    scan(qtbot, window, simple_library.root)
+                                                 simple_library: Library3, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    use_temporary_trash(monkeypatch, tmp_path / "home")
+    import send2trash
+
     small = simple_library.near[1]
+    picture = small.read_bytes()
+    small.write_bytes(picture[: len(picture) // 2])  # an older file of that name...
+    send2trash.send2trash(str(small))  # ...went to the Trash before this scan
+    small.write_bytes(picture)
+    scan(qtbot, window, simple_library.root)
     g = next(i for i, group in enumerate(window.review.groups) if group.kind == "near")
     assert window.review.set_mark(g, 0, True)  # the big copy goes; the small one is kept
     os.remove(small)
     _, dialog = _open(qtbot, window, "near", 1)
     text = _message(qtbot, dialog, "no longer at")
     assert f"no longer at {small.parent}" in text
+    assert "Trash" not in text  # deleted, not trashed: the Trash holds another file
     assert dialog.panes[1].state.text() == "No longer on disk"  # not "Kept"
     assert "unmark it (U)" in dialog.notice.text()
     qtbot.keyClick(dialog, Qt.Key.Key_U)  # the keys act on the copy that is still there

@@ -372,7 +372,8 @@ class CompareDialog(QDialog):
             view.show_message(self.tr("Checking this copy\u2026"))
             if path not in self._asked:
                 self._asked.add(path)
-                self.jobs.explain(path, error)
+                info = self.members[m].info
+                self.jobs.explain(path, error, info.size, info.mtime_ns)
         else:
             view.show_message(self.tr("Loading\u2026"))
 

@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
-from dupeviewer.core.trashdir import locate_in_trash
+from dupeviewer.core.trashdir import trash_candidates
 from dupeviewer.gui.jobs.thumbnails import load_image
 
 if TYPE_CHECKING:
@@ -113,14 +113,26 @@ def difference(first: QImage, second: QImage) -> Difference:
     return Difference(image, float((change > NOISE).mean()), int(round(change.max())))
 
 
-def explain(path: str, error: str) -> tuple[Problem, str]:
-    """Why ``path`` could not be shown, given the decoders' ``error``: gone to the trash,
-    vanished, not readable, or damaged (with the decoder's reason). Reads the disk: call
-    it off the GUI thread."""
+def _is_copy(stored: str, size: int, mtime_ns: int) -> bool:
+    """Whether the file in the trash is the copy the scan saw (a move keeps both)."""
+    try:
+        st = os.stat(stored)
+    except OSError:
+        return False
+    return st.st_size == size and st.st_mtime_ns == mtime_ns
+
+
+def explain(path: str, error: str, size: int = -1, mtime_ns: int = -1
+            ) -> tuple[Problem, str]:
+    """Why ``path`` could not be shown, given the decoders' ``error``: gone to the trash
+    (only if the trash holds the copy the scan saw, ``size`` and ``mtime_ns``, not an
+    older file of that name), vanished, not readable, or damaged (with the decoder's
+    reason). Reads the disk: call it off the GUI thread."""
     try:
         os.stat(path)
     except FileNotFoundError:
-        stored = locate_in_trash(path)
+        stored = next((s for s in trash_candidates(path) if _is_copy(s, size, mtime_ns)),
+                      None)
         return ("trashed", stored) if stored else ("vanished", "")
     except PermissionError:
         return "denied", ""
@@ -137,13 +149,15 @@ class _Run(QRunnable):
     """One difference or one explanation; it stops between stages, and says nothing, once
     the view has closed (``stopped``)."""
 
-    def __init__(self, job: CompareJobs, kind: str, paths: tuple[str, str]) -> None:
+    def __init__(self, job: CompareJobs, kind: str, paths: tuple[str, str],
+                 stat: tuple[int, int] = (-1, -1)) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._job = job
         self._stopped = job.stopped
         self._kind = kind
         self._paths = paths
+        self._stat = stat
 
     def run(self) -> None:
         if self._kind == "diff":
@@ -151,7 +165,7 @@ class _Run(QRunnable):
             return
         path, error = self._paths
         try:
-            problem, detail = explain(path, error)
+            problem, detail = explain(path, error, *self._stat)
         except Exception as exc:  # noqa: BLE001 - a probe that failed says so
             problem, detail = "unreadable", str(exc)
         if not self._stopped.is_set():
@@ -194,9 +208,10 @@ class CompareJobs(QObject):
     def compare(self, first: str, second: str) -> None:
         self._pool.start(_Run(self, "diff", (first, second)))
 
-    def explain(self, path: str, error: str) -> None:
-        """Find out why ``path`` failed to load with ``error``; ``explained`` follows."""
-        self._pool.start(_Run(self, "explain", (path, error)))
+    def explain(self, path: str, error: str, size: int, mtime_ns: int) -> None:
+        """Find out why ``path`` (``size`` bytes, modified at ``mtime_ns`` when scanned)
+        failed to load with ``error``; ``explained`` follows."""
+        self._pool.start(_Run(self, "explain", (path, error), (size, mtime_ns)))
 
     @Slot()
     def shutdown(self, milliseconds: int = 3000) -> bool:
