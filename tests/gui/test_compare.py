@@ -18,7 +18,7 @@ from dupeviewer.gui.dialogs.compare import CompareDialog
 from dupeviewer.gui.models.members import MemberRole
 from tests.helpers.pictures import photo_like
 from tests.helpers.trash import use_temporary_trash
-from tests.helpers.window import scan
+from tests.helpers.window import scan, wait_idle
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -54,7 +54,7 @@ def _marked_on_card(window: MainWindow, row: int) -> bool:
     return bool(window.cards.model.index(row, 0).data(MemberRole.Marked))
 
 
-def test_keys_and_buttons_mark_unmark_and_keep_the_copy_on_show(
+def test_keys_and_buttons_mark_and_unmark_the_copy_on_show(
         qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
     g, dialog = _open(qtbot, window, "near", 1)
@@ -69,35 +69,42 @@ def test_keys_and_buttons_mark_unmark_and_keep_the_copy_on_show(
     qtbot.keyClick(dialog, Qt.Key.Key_U)
     assert window.review.marked(g) == set()
     assert not _marked_on_card(window, 1)
-    qtbot.mouseClick(right.keep, Qt.MouseButton.LeftButton)  # keep the small copy
+    qtbot.keyClick(dialog, Qt.Key.Key_Left)  # the keys now act on the left copy
+    assert left.current
+    qtbot.keyClick(dialog, Qt.Key.Key_M)
     assert window.review.marked(g) == {0}
     assert _marked_on_card(window, 0)
     assert left.state.text() == "Marked for the Trash"
+    qtbot.mouseClick(right.view.viewport(), Qt.MouseButton.LeftButton)  # a click picks
+    assert right.current
+    assert not left.current
     qtbot.keyClick(dialog, Qt.Key.Key_M)  # the last kept copy cannot go too
     assert window.review.marked(g) == {0}
     assert "last kept copy" in dialog.notice.text()
     assert not right.mark.isEnabled()
-    qtbot.keyClick(dialog, Qt.Key.Key_Left)  # the keys now act on the left copy
-    qtbot.keyClick(dialog, Qt.Key.Key_U)
-    assert window.review.marked(g) == set()
-    qtbot.mouseClick(right.view.viewport(), Qt.MouseButton.LeftButton)  # a click picks
-    assert right.current
-    assert not left.current
     qtbot.mouseClick(left.mark, Qt.MouseButton.LeftButton)  # a pane's button: its copy
-    assert window.review.marked(g) == {0}
+    assert window.review.marked(g) == set()
     assert left.current
     dialog.reject()
 
 
-def test_keep_marks_every_other_copy_of_the_group(qtbot: QtBot, window: MainWindow,
+def test_keep_makes_the_copy_on_show_the_kept_one(qtbot: QtBot, window: MainWindow,
                                                   simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
     g, dialog = _open(qtbot, window, "exact", 2)
+    left, right = dialog.panes
     assert window.review.marked(g) == {1, 2}  # identical copies: all but the keeper
+    assert right.state.text() == "Marked for the Trash"
     qtbot.keyClick(dialog, Qt.Key.Key_K)
     assert window.review.marked(g) == {0, 1}
     assert [_marked_on_card(window, r) for r in range(3)] == [True, True, False]
     assert window.commands.trash.text().startswith("&Move 2 Files")
+    assert right.state.text() == "Kept"
+    assert left.state.text() == "Marked for the Trash"
+    qtbot.mouseClick(left.keep, Qt.MouseButton.LeftButton)  # and back, by the button
+    assert window.review.marked(g) == {1, 2}
+    assert left.current
+    assert right.mark.isEnabled()  # the view still acts on this group
     dialog.reject()
 
 
@@ -324,10 +331,17 @@ def test_a_regroup_landing_under_the_view_stops_its_marks(
         qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
     scan(qtbot, window, simple_library.root)
     _, dialog = _open(qtbot, window, "near", 1)
-    # the slider moved just before the view opened: its regroup lands under the view
-    window.commands.threshold.setValue(window.commands.threshold.value() - 1)
     right = dialog.panes[1]
-    qtbot.waitUntil(lambda: right.state.text() == "The groups changed", timeout=LOADED_MS)
+    # the slider moved just before the view opened: its regroup lands under the view...
+    with qtbot.waitSignal(window.review.reset, timeout=LOADED_MS):
+        window.commands.threshold.setValue(window.commands.threshold.value() - 1)
+    wait_idle(qtbot, window)
+    assert right.state.text() == "Kept"  # ...with the same copies: the view still acts
+    assert right.mark.isEnabled()
+    # ...or the window shows another group: the view's copy numbers mean nothing there
+    other = next(i for i, group in enumerate(window.review.groups) if group.kind == "exact")
+    window.groups.select_row(window.groups.model.row_of(other))
+    assert right.state.text() == "The groups changed"
     assert not right.mark.isEnabled()
     before = [set(m) for m in window.review.selection.marked]
     qtbot.keyClick(dialog, Qt.Key.Key_M)

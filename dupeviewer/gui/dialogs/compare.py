@@ -378,7 +378,7 @@ class CompareDialog(QDialog):
             view.show_message(self.tr("Loading\u2026"))
 
     def _caption(self, pane: Pane, m: int) -> None:
-        member = self.members[m]
+        member = self.copies.members[m]  # as the window holds it: the keeper may change
         info = member.info
         pane.caption.setText(self.tr(
             "{letter}  \u00b7  {name}  \u00b7  {w} \u00d7 {h}  \u00b7  {size}  \u00b7  "

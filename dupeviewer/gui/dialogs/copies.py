@@ -53,11 +53,10 @@ class Copies(QObject):
     def __init__(self, members: list[Member], model: MemberModel | None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.members = members
+        self._members = list(members)
+        self._paths = tuple(m.path for m in members)
         self.model = model
         self.group = model.group if model is not None else -1
-        self._group = model.review.groups[self.group] if model is not None \
-            and self.group >= 0 else None
         self.problems: dict[str, str] = {}
         """Path -> why it cannot be shown, in words."""
         self.gone: set[str] = set()
@@ -65,19 +64,30 @@ class Copies(QObject):
         self.trashed: set[str] = set()
         """Paths found in the Trash."""
 
+    @property
+    def members(self) -> list[Member]:
+        """The copies as the window holds them now (choosing another keeper rebuilds the
+        group: its similarities change, its copies and their order do not)."""
+        if self.attached() and self.model is not None:
+            return list(self.model.review.groups[self.group].members)
+        return self._members
+
     def path(self, m: int) -> str:
-        return self.members[m].path
+        return self._paths[m]
 
     def name(self, m: int) -> str:
-        return text.name_of(self.members[m].path)
+        return text.name_of(self._paths[m])
 
     # marks ------------------------------------------------------------------------
     def attached(self) -> bool:
-        """Whether the window still shows the group this view was opened on."""
+        """Whether the window still shows the group this view was opened on: the same
+        group, holding the same copies in the same order (so member indexes still hold)."""
         model = self.model
-        return (model is not None and self._group is not None and model.group == self.group
-                and 0 <= self.group < len(model.review)
-                and model.review.groups[self.group] is self._group)
+        if model is None or model.group != self.group or self.group < 0 \
+                or self.group >= len(model.review):
+            return False
+        members = model.review.groups[self.group].members
+        return tuple(m.path for m in members) == self._paths
 
     def state(self, m: int) -> tuple[bool, bool]:
         """(marked, may be marked) of copy ``m``: the core's rule, and not the last copy
