@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
+    from dupeviewer.gui.dialogs.panes import Pane
     from dupeviewer.gui.main_window import MainWindow
     from tests.helpers.libraries import Library3
 
@@ -253,8 +254,13 @@ def test_difference_overlay_shows_where_the_copies_differ(
     dialog.reject()
 
 
-def _message(qtbot: QtBot, dialog: CompareDialog, words: str) -> str:
-    message = dialog.panes[1].view.message
+def _pane_of(dialog: CompareDialog, m: int) -> Pane:
+    """The pane showing copy ``m`` (which side the window puts it on is its choice)."""
+    return dialog.panes[dialog.shown.index(m)]
+
+
+def _message(qtbot: QtBot, dialog: CompareDialog, words: str, m: int = 1) -> str:
+    message = _pane_of(dialog, m).view.message
     qtbot.waitUntil(lambda: words in message.text(), timeout=LOADED_MS)
     assert message.isVisible()
     return message.text()
@@ -273,14 +279,14 @@ def test_a_copy_moved_to_the_trash_says_so(qtbot: QtBot, window: MainWindow,
     g, dialog = _open(qtbot, window, "near", 1)
     text = _message(qtbot, dialog, "moved to the Trash")
     assert str(small.parent) in text
-    left, right = dialog.panes
-    assert right.state.text() == "In the Trash"
-    assert not right.keep.isEnabled()  # never keep a copy that is not there
-    assert not right.mark.isEnabled()
+    gone, here = _pane_of(dialog, 1), _pane_of(dialog, 0)
+    assert gone.state.text() == "In the Trash"
+    assert not gone.keep.isEnabled()  # never keep a copy that is not there
+    assert not gone.mark.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_M)  # the keys act on the copy still there...
     assert window.review.marked(g) == set()  # ...the only one left: never marked
     assert "only copy of this group left" in dialog.notice.text()
-    assert not left.mark.isEnabled()
+    assert not here.mark.isEnabled()
     dialog.reject()
 
 
@@ -303,12 +309,12 @@ def test_a_copy_that_vanished_says_where_it_was(qtbot: QtBot, window: MainWindow
     text = _message(qtbot, dialog, "no longer at")
     assert f"no longer at {small.parent}" in text
     assert "Trash" not in text  # deleted, not trashed: the Trash holds another file
-    assert dialog.panes[1].state.text() == "No longer on disk"  # not "Kept"
+    assert _pane_of(dialog, 1).state.text() == "No longer on disk"  # not "Kept"
     assert "unmark it (U)" in dialog.notice.text()
     qtbot.keyClick(dialog, Qt.Key.Key_U)  # the keys act on the copy that is still there
     assert window.review.marked(g) == set()
     assert not _marked_on_card(window, 0)
-    qtbot.mouseClick(dialog.panes[1].keep, Qt.MouseButton.LeftButton)  # disabled: gone
+    qtbot.mouseClick(_pane_of(dialog, 1).keep, Qt.MouseButton.LeftButton)  # disabled
     assert window.review.marked(g) == set()
     dialog.reject()
 
