@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         ops.failed.connect(self.prompts.error)
         self.prompts.trash_confirmed.connect(ops.start_trash)
         self.prompts.move_confirmed.connect(ops.start_move)
+        self.prompts.mark_requested.connect(self.review.set_mark)  # from the compare view
+        self.prompts.keep_requested.connect(self.review.decide)
 
     def _restore(self) -> None:
         s = self.settings

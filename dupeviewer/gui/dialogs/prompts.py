@@ -29,11 +29,15 @@ log = logging.getLogger(__name__)
 
 
 class Prompts(QObject):
-    """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees."""
+    """Opens the work's dialogs over ``parent``; ``trash_confirmed`` when the user agrees,
+    ``mark_requested`` and ``keep_requested`` when the user marks or keeps a copy in the
+    compare view."""
 
     trash_confirmed = Signal()
     move_confirmed = Signal(str)  # the folder to move the marked files into
     rule_confirmed = Signal(str, object, object)  # rule, folder or None, groups or None
+    mark_requested = Signal(int, int, bool)  # group, member, marked
+    keep_requested = Signal(int, int)  # group, member to keep (the others get marked)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -132,7 +136,9 @@ class Prompts(QObject):
         keeper = group.keeper
         other = row if row != keeper else (keeper + 1) % len(members)
         folders = [str(model.index(r, 0).data(MemberRole.Folder)) for r in range(len(members))]
-        dialog = CompareDialog(members, keeper, other, folders, self._parent)
+        dialog = CompareDialog(members, keeper, other, folders, self._parent, model)
+        dialog.mark_requested.connect(self.mark_requested)
+        dialog.keep_requested.connect(self.keep_requested)
         dialog.finished.connect(dialog.deleteLater)
         self.compare_dialog = dialog
         dialog.open()
