@@ -149,8 +149,14 @@ def blend(base: QColor, tint_colour: QColor, amount: float) -> QColor:
 def tint(meaning: str, palette: QPalette) -> QColor:
     """The palette's Base washed with ``meaning`` (a marked card): the tint is stronger
     on a dark Base, where a faint one would not show."""
-    amount = 0.14 if is_dark(palette) else 0.07
-    return blend(palette.color(QPalette.ColorRole.Base), QColor(HUES[meaning]), amount)
+    return QColor.fromRgb(_tint(meaning, palette.color(QPalette.ColorRole.Base).rgb(),
+                                is_dark(palette)))
+
+
+@lru_cache(maxsize=256)
+def _tint(meaning: str, base: int, dark: bool) -> int:
+    """Painting asks for these for every card it draws: worked out once per palette."""
+    return blend(QColor.fromRgb(base), QColor(HUES[meaning]), 0.14 if dark else 0.07).rgb()
 
 
 # captions ---------------------------------------------------------------------------
@@ -164,17 +170,23 @@ def _softened(text: QColor, backgrounds: tuple[QColor, ...]) -> QColor:
     return QColor(text)
 
 
+@lru_cache(maxsize=256)
+def _soft(text: int, *backgrounds: int) -> int:
+    """:func:`_softened` by RGB values, once per palette (painting asks for every line)."""
+    return _softened(QColor.fromRgb(text), tuple(QColor.fromRgb(b) for b in backgrounds)).rgb()
+
+
 def _muted_colour(palette: QPalette) -> QColor:
-    return _softened(palette.color(QPalette.ColorRole.WindowText),
-                     (palette.color(QPalette.ColorRole.Window),))
+    return QColor.fromRgb(_soft(palette.color(QPalette.ColorRole.WindowText).rgb(),
+                                palette.color(QPalette.ColorRole.Window).rgb()))
 
 
 def quiet(palette: QPalette) -> QColor:
     """Secondary text on the Base (a folder, a camera on a card): softer than Text but
     4.5:1 on Base and Window (the placeholder colour is fainter than that)."""
-    return _softened(palette.color(QPalette.ColorRole.Text),
-                     (palette.color(QPalette.ColorRole.Base),
-                      palette.color(QPalette.ColorRole.Window)))
+    return QColor.fromRgb(_soft(palette.color(QPalette.ColorRole.Text).rgb(),
+                                palette.color(QPalette.ColorRole.Base).rgb(),
+                                palette.color(QPalette.ColorRole.Window).rgb()))
 
 
 class _Follow(QObject):
