@@ -21,6 +21,7 @@ from dupeviewer.core.cancel import (
     no_progress,
 )
 from dupeviewer.core.discover import cause_of, discover, reason_for, resolve_roots
+from dupeviewer.core.estimate import CONFIRM_COST, GROUP_COST, Overall
 from dupeviewer.core.fingerprint import (
     SAMPLED,
     byte_digest,
@@ -52,6 +53,13 @@ STORE_ROWS = 5000
 STORE_SECONDS = 2.0
 """New fingerprints are written to the cache in batches of up to STORE_ROWS, at least this
 often: one transaction per batch, and a kill loses at most a batch."""
+INTERIM_SECONDS = 3.0
+INTERIM_SHARE = 4.0
+"""Interim results are grouped at most every INTERIM_SECONDS, and at least INTERIM_SHARE
+times the last one's grouping time apart: grouping takes at most a fifth of the scan's
+thread."""
+EXTRAPOLATE_AFTER = 50
+
 
 
 class ScanError(Exception):
@@ -115,10 +123,20 @@ def _run(tasks: Sequence[T], func: Callable[[T], R], on_failure: Callable[[T, st
 
 class _Scan:
     def __init__(self, roots: Sequence[str | os.PathLike[str]], options: Options,
-                 progress: Progress, cancel: CancelToken) -> None:
+                 progress: Progress, cancel: CancelToken,
+                 interim: Callable[[ScanResult], None] | None = None) -> None:
         self.options = options
-        self.progress = Throttled(progress)
+        self.overall = Overall(Throttled(progress))
+        self.progress: Progress = self.overall
         self.cancel = cancel
+        self.started = time.monotonic()
+        self.interim = interim
+        self.changes = 0  # changes to the images and skipped files, for the interim results
+        self._shown = 0  # self.changes when the last interim result was made
+        self._interim_at = self.started
+        self._interim_cost = 0.0
+        self._drafts: dict[str, int] = defaultdict(int)
+        self._shared_drafts = 0  # images sharing a reduced decode's digest, not confirmed
         self.roots, self.skipped = resolve_roots(roots)
         if not self.roots:
             missing = ", ".join(s.path for s in self.skipped) or "(none given)"
@@ -149,6 +167,7 @@ class _Scan:
                 self._accept(file, known, links)
         total = len(found.files)
         done = len(cached)
+        self._expect_later(0, len(todo))
         self.progress(ProgressEvent("fingerprint", done, total, ""))
         fresh: list[tuple[FileStat, ImageInfo | Skipped]] = []
         stored = time.monotonic()
@@ -164,18 +183,35 @@ class _Scan:
                 self.cache.store(fresh)
                 fresh.clear()
                 stored = time.monotonic()
+            self._expect_later(done - len(cached), len(todo))
             self.progress(ProgressEvent("fingerprint", done, total, file.path))
+            self._maybe_interim()
 
         try:
             _run(todo, fingerprint, _skip_failure, self.options, self.cancel, on_result)
         finally:
             self.cache.store(fresh)
+        self._maybe_interim()
+
+    def _expect_later(self, done: int, todo: int) -> None:
+        """What the phases after fingerprinting should cost: a full decode for the JPEGs
+        whose reduced decode another shares (extrapolated from the files done so far) and
+        the grouping. Conversions to other formats are found when confirming starts. The
+        extrapolation leans towards the count so far while few files are done
+        (:data:`EXTRAPOLATE_AFTER`), so a first pair does not promise thousands."""
+        scale = (todo + EXTRAPOLATE_AFTER) / (done + EXTRAPOLATE_AFTER)
+        self.overall.later = (CONFIRM_COST * self._shared_drafts * scale
+                              + GROUP_COST * (len(self.images) + todo - done))
 
     def _accept(self, file: FileStat, result: ImageInfo | Skipped,
                 links: dict[tuple[int, int], list[str]]) -> None:
+        self.changes += 1
         if isinstance(result, Skipped):
             self.skipped.append(result)
             return
+        if result.draft_digest is not None and result.pixel_digest is None:
+            seen = self._drafts[result.draft_digest] = self._drafts[result.draft_digest] + 1
+            self._shared_drafts += 2 if seen == 2 else int(seen > 2)
         paths = tuple(links.get(file.identity, ()))
         # most files have no other path: no copy of the fingerprint for them
         self.images[file.path] = result if result.links == paths else replace(result,
@@ -190,12 +226,15 @@ class _Scan:
         with cancel checked and bytes reported between."""
         buckets = _size_buckets(list(self.images.values()))
         todo = [i for bucket in buckets for i in bucket if i.byte_digest is None]
+        self.overall.later = (CONFIRM_COST * self._shared_drafts
+                              + GROUP_COST * len(self.images))
         self.progress(ProgressEvent("compare", 0, len(todo), ""))
         try:
             full = self._sample_stage(buckets)
             self._full_stage(full, len(todo) - len(full), len(todo))
         finally:
             self.cache.store_digests(self.images[i.path] for i in todo if i.path in self.images)
+        self._maybe_interim()
 
     def _sample_stage(self, buckets: list[list[ImageInfo]]) -> list[ImageInfo]:
         """The files that need a full digest: their sample collides with another's."""
@@ -243,9 +282,11 @@ class _Scan:
                 self._drop(info, f"cannot read: {reason_for(value)}", cause_of(value))
             else:
                 self.images[info.path] = replace(info, byte_digest=value)
+                self.changes += 1
             with lock:
                 done += 1
             report(info.path)
+            self._maybe_interim()
 
         self.progress(ProgressEvent("compare", done, total, "", 0, bytes_total))
         _threaded(digest, todo, self.cancel, on_digest)
@@ -258,6 +299,7 @@ class _Scan:
         learnt = self._share_pixel_digests()
         todo = [i for i in pixel_candidates(list(self.images.values()))
                 if i.pixel_digest is None]
+        self.overall.later = GROUP_COST * len(self.images)
         self.progress(ProgressEvent("confirm", 0, len(todo), ""))
         done = 0
 
@@ -269,7 +311,9 @@ class _Scan:
                 self._drop(info, result.reason, result.cause)
             else:
                 self.images[info.path] = replace(info, pixel_digest=result)
+                self.changes += 1
             self.progress(ProgressEvent("confirm", done, len(todo), info.path))
+            self._maybe_interim()
 
         try:
             _run([i.path for i in todo], _pixel_task, _pixel_failure, self.options,
@@ -294,15 +338,33 @@ class _Scan:
             if info.pixel_digest is None and info.byte_digest in by_bytes:
                 self.images[path] = replace(info, pixel_digest=by_bytes[info.byte_digest])
                 given.add(path)
+                self.changes += 1
         return given
 
     def _drop(self, info: ImageInfo, reason: str, cause: Cause) -> None:
         self.images.pop(info.path, None)
         self.skipped.append(Skipped(info.path, reason, cause))
+        self.changes += 1
 
-    def result(self, seconds: float, cancelled: bool) -> ScanResult:
+    def _maybe_interim(self) -> None:
+        """Hand the images so far, grouped, to ``interim`` when they changed and the last
+        interim result is old enough (on the scan's thread, between two files)."""
+        if self.interim is None or self.changes == self._shown:
+            return
+        now = time.monotonic()
+        if now - self._interim_at < max(INTERIM_SECONDS, INTERIM_SHARE * self._interim_cost):
+            return
+        self._shown = self.changes
+        result = self.result(now - self.started, False, interim=True)
+        self._interim_at = time.monotonic()
+        self._interim_cost = self._interim_at - now
+        self.interim(result)
+
+    def result(self, seconds: float, cancelled: bool, interim: bool = False) -> ScanResult:
+        """The images so far, grouped; an ``interim`` result leaves the cache's stored
+        edges alone (they would be of fingerprints that are still coming)."""
         images = sorted(self.images.values(), key=lambda i: i.path)
-        groups = build_groups(images, self.options, self.cache)
+        groups = build_groups(images, self.options, None if interim else self.cache)
         stats = Stats(
             files=self.files,
             images=len(images),
@@ -316,11 +378,17 @@ class _Scan:
 
 
 def scan(roots: Sequence[str | os.PathLike[str]], options: Options | None = None,
-         progress: Progress = no_progress, cancel: CancelToken | None = None) -> ScanResult:
-    """Find duplicate groups under ``roots``. Cancelling returns what was found so far."""
+         progress: Progress = no_progress, cancel: CancelToken | None = None,
+         interim: Callable[[ScanResult], None] | None = None) -> ScanResult:
+    """Find duplicate groups under ``roots``. Cancelling returns what was found so far.
+
+    ``interim``, if given, is called on the scan's thread with the groups of the images
+    fingerprinted so far, every few seconds while they change (:data:`INTERIM_SECONDS`);
+    they are not final (digests still to come may split or join groups). The final result
+    is the same with or without it."""
     started = time.monotonic()
     with no_cyclic_gc():
-        job = _Scan(roots, options or Options(), progress, cancel or CancelToken())
+        job = _Scan(roots, options or Options(), progress, cancel or CancelToken(), interim)
         return _scan(job, started, progress)
 
 
@@ -334,7 +402,7 @@ def _scan(job: _Scan, started: float, progress: Progress) -> ScanResult:
         except Cancelled:
             cancelled = True
             log.info("scan cancelled; keeping %d fingerprints", len(job.images))
-        progress(ProgressEvent("group", 0, 0, ""))
+        progress(ProgressEvent("group", 0, 0, "", fraction=job.overall.fraction))
         return job.result(time.monotonic() - started, cancelled)  # the cache keeps its edges
     finally:
         job.cache.close()
