@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dupeviewer.core.cancel import Progress, ProgressEvent
 
 FINGERPRINT_COST = 1.0
-CONFIRM_COST = 3.0
+CONFIRM_COST = 2.0
 """A full decode against the reduced decode of a JPEG that fingerprinting does."""
 SAMPLE_COST = 0.05
 """A file of a shared size whose bytes are compared (a sample, or one not read before)."""

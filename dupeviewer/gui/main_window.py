@@ -184,8 +184,7 @@ class MainWindow(QMainWindow):
             ops.cancelling.connect(page.cancelling)
         self.scan_banner.cancel.connect(ops.cancel)
         # the groups found so far, then the final ones, keep the marks made meanwhile
-        ops.scan_interim.connect(
-            lambda result, options: self.show_result(result, options, ops.interim_shown))
+        ops.scan_interim.connect(self.show_result)
         ops.scanned.connect(
             lambda result, options: self.show_result(result, options, ops.interim_shown))
         ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))

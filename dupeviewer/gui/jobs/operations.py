@@ -75,7 +75,8 @@ class Operations(QObject):
     scan_progress = Signal(object)  # ProgressEvent
     cancelling = Signal()  # the running scan was asked to stop
     scanned = Signal(object, object)  # ScanResult, the Options it was made with
-    scan_interim = Signal(object, object)  # ScanResult so far (not final), its Options
+    scan_interim = Signal(object, object, bool)  # ScanResult so far (not final), its
+    # Options, and whether to keep the marks (False for the scan's first groups)
     regrouped = Signal(object, object)  # ScanResult, Options: marks are to be kept
     trash_progress = Signal(int, int)  # files done, total (0: not counted yet)
     trashed = Signal(object)  # TrashReport, after the review dropped the moved files
@@ -186,8 +187,9 @@ class Operations(QObject):
     def _on_interim(self, job: Job, result: ScanResult, options: Options) -> None:
         if job is not self.job or self._discard or self.pending_scan:
             return
-        self.scan_interim.emit(result, options)
+        first = not self.interim_shown
         self.interim_shown = True
+        self.scan_interim.emit(result, options, not first)
 
     def _on_scanned(self, result: ScanResult, options: Options) -> None:
         if self._discard or self.pending_scan:
