@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from dupeviewer.core.cancel import ProgressEvent
+    from dupeviewer.core.model import FileStat, ImageInfo, Skipped
 
 scan_module = importlib.import_module("dupeviewer.core.scan")  # the package exports scan()
+GATE_SECONDS = 60.0
 BIG = (1600, 1200)  # big enough for a reduced decode: a same-pixel pair is confirmed
 
 
@@ -57,15 +60,32 @@ def every_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("every_file")
-def test_interim_results_arrive_and_the_final_result_is_the_same(tmp_path: Path) -> None:
+def test_interim_results_arrive_and_the_final_result_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     photos = _library(tmp_path / "photos")
+    exact = {str(photos / f"a{n}.jpg") for n in (1, 2, 3)}
     interims: list[ScanResult] = []
-    final = scan([photos], _options(tmp_path, "with"), interim=interims.append)
+    shown = threading.Event()  # an interim result holds the exact group
+    real = scan_module.fingerprint
+
+    def last_waits(file: FileStat) -> ImageInfo | Skipped:
+        if file.path.endswith("single8.jpg"):  # read last: it waits for the exact group
+            shown.wait(GATE_SECONDS)
+        return real(file)
+
+    def collect(result: ScanResult) -> None:
+        interims.append(result)
+        if any({m.path for m in g.members} == exact for g in result.groups):
+            shown.set()
+
+    monkeypatch.setattr(scan_module, "fingerprint", last_waits)
+    final = scan([photos], _options(tmp_path, "with"), interim=collect)
+    monkeypatch.undo()
     plain = scan([photos], _options(tmp_path, "without"))
     assert _comparable(final) == _comparable(plain)
     assert len(plain.groups) == 3
     # the exact group shows as soon as its copies are read, before the last file
-    exact = {str(photos / f"a{n}.jpg") for n in (1, 2, 3)}
+    assert shown.is_set()
     first = next(i for i, r in enumerate(interims)
                  if any({m.path for m in g.members} == exact for g in r.groups))
     assert len(interims[first].images) < final.stats.images
