@@ -179,3 +179,44 @@ def test_the_bar_is_the_whole_scan_and_does_not_restart_with_each_phase(
         values.append(page.bar.value())
     assert values == [0, 600, 600, 800]
     assert page.counts.text() == "2 of 4 files"
+
+
+def test_the_current_group_keeps_its_place_in_the_list_over_an_update(
+        qtbot: QtBot, window: MainWindow, gates: dict[str, threading.Event],
+        tmp_path: Path) -> None:
+    """Scrolled down a long list: an update that moves a group from below the current one
+    to the top leaves the current group current, at the same height in the list."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for n in range(24):  # p05 the smallest pair: last in the list, first with a third copy
+        photo_like(100 + n, (240, 180)).save(photos / f"p{n:02d}a.jpg",
+                                             quality=84 if n == 5 else 90)
+        shutil.copy2(photos / f"p{n:02d}a.jpg", photos / f"p{n:02d}b.jpg")
+    shutil.copy2(photos / "p05a.jpg", photos / "z1.jpg")
+    shutil.copy2(photos / "p06a.jpg", photos / "z2.jpg")
+    window.add_folders([str(photos)])
+    qtbot.waitUntil(lambda: len(window.review) == 24, timeout=SCAN_TIMEOUT_MS)
+    view, proxy = window.groups.view, window.groups.proxy
+    assert proxy.row_of(_group_of(window, "p05a.jpg")) == 23
+    _click_group(qtbot, window, _group_of(window, "p00a.jpg"))
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    for _ in range(11):
+        qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert view.currentIndex().row() == 12
+    bar = view.verticalScrollBar()
+    assert 0 < bar.value() < bar.maximum()  # scrolled, and room to scroll on
+    keeper = window.review.groups[window.groups.current()].keep.path
+    offset = view.visualRect(view.currentIndex()).top()
+
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
+        gates["z1.jpg"].set()  # p05 gets a third copy: it moves to the top
+    qtbot.waitUntil(lambda: len(window.review.groups[_group_of(window, "p05a.jpg")].members)
+                    == 3, timeout=SCAN_TIMEOUT_MS)
+    assert window.ops.scanning
+    assert proxy.row_of(_group_of(window, "p05a.jpg")) == 0
+    assert window.review.groups[window.groups.current()].keep.path == keeper
+    assert view.currentIndex().row() == 13  # one row further down the list ...
+    assert view.visualRect(view.currentIndex()).top() == offset  # ... where it was
+    gates["z2.jpg"].set()
+    wait_idle(qtbot, window)
+    assert window.review.groups[window.groups.current()].keep.path == keeper
