@@ -47,6 +47,9 @@ class ProgressEvent:
     """While comparing file contents: bytes read so far of those read in full (a 4 GiB
     file moves these between two changes of ``done``)."""
     bytes_total: int = 0
+    fraction: float = -1.0
+    """Of a scan: how much of the whole scan is done, phases included (0 to 1, it never
+    decreases; :mod:`dupeviewer.core.estimate`); -1 when the work does not say."""
 
 
 class Progress(Protocol):

@@ -357,6 +357,11 @@ def _cached_edges(reps: Sequence[ImageInfo], threshold: int, rotations: bool,
             last.plan = plan_for(last.distance)
         wanted = plan_for(distance)
         if wanted == last.plan or min(wanted.guaranteed, last.plan.guaranteed) >= threshold:
+            if store is not None and not last.stored and len(reps) >= 2:
+                # searched without a store (a scan's interim result): keep them now
+                last.stored = _stored_key(phash, dhash, keys, sig, reps, last.distance,
+                                          rotations)
+                store.store_edges(last.stored, last.edges.packed.tobytes())
             return last.edges.within(threshold), last.stored  # clusters add the threshold
     stored_key = b""
     edges = None

@@ -38,7 +38,7 @@ from dupeviewer.gui.models.review import Review
 from dupeviewer.gui.settings import THRESHOLD_MAX, Settings
 from dupeviewer.gui.text import plural
 from dupeviewer.gui.widgets.folders import FolderPanel
-from dupeviewer.gui.widgets.pages import EmptyPage, NothingFoundPage, ScanPage
+from dupeviewer.gui.widgets.pages import EmptyPage, NothingFoundPage, ScanBanner, ScanPage
 from dupeviewer.gui.widgets.status import StatusBar
 from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 
@@ -99,7 +99,15 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.stack)
+        self.scan_banner = ScanBanner()  # over the groups found while the scan goes on
+        self.scan_banner.hide()
+        right = QWidget()
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scan_banner)
+        layout.addWidget(self.stack, 1)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 840])
         self.splitter.setChildrenCollapsible(False)
@@ -170,10 +178,15 @@ class MainWindow(QMainWindow):
             source.status.connect(self.status.showMessage)
         ops.busy_changed.connect(self._on_busy)
         ops.folders_wanted.connect(self.choose_folder)
-        ops.scan_started.connect(self.scan_page.start)
-        ops.scan_progress.connect(self.scan_page.update_progress)
-        ops.cancelling.connect(self.scan_page.cancelling)
-        ops.scanned.connect(self.show_result)
+        for page in (self.scan_page, self.scan_banner):
+            ops.scan_started.connect(page.start)
+            ops.scan_progress.connect(page.update_progress)
+            ops.cancelling.connect(page.cancelling)
+        self.scan_banner.cancel.connect(ops.cancel)
+        # the groups found so far, then the final ones, keep the marks made meanwhile
+        ops.scan_interim.connect(self.show_result)
+        ops.scanned.connect(
+            lambda result, options: self.show_result(result, options, ops.interim_shown))
         ops.regrouped.connect(lambda result, options: self.show_result(result, options, True))
         ops.trash_progress.connect(self.status.show_progress)
         ops.trashed.connect(self._after_trash)
@@ -343,7 +356,13 @@ class MainWindow(QMainWindow):
         for action in (a.mark_all, a.unmark_all, a.suggest, *a.keep_by.values(),
                        a.keep_this, a.keep_only):
             action.setEnabled(len(self.review) > 0 and not busy)
-        if scanning:
+        interim = scanning and self.ops.interim_shown and len(self.review) > 0
+        for action in (a.mark_all, a.unmark_all, a.suggest, a.keep_this, a.keep_only):
+            action.setEnabled(action.isEnabled() or interim)  # marks carry over regroups
+        self.scan_banner.setVisible(interim)
+        if interim:
+            self.stack.setCurrentIndex(REVIEW)
+        elif scanning:
             self.stack.setCurrentIndex(SCANNING)
         elif self.review.result is not None and not self.review.result.groups:
             result = self.review.result
@@ -363,8 +382,10 @@ class MainWindow(QMainWindow):
     def show_result(self, result: ScanResult, options: Options,
                     keep_marks: bool = False) -> None:
         keep = self.groups.current_keeper()
+        offset, copy = self.groups.current_offset(), self.cards.current_path()
         self.review.load(result, options, self.settings.mark_near, keep_marks)
-        self.groups.select_group_of(keep)  # the same picture stays in view
+        self.groups.select_group_of(keep, offset)  # the same picture stays in view
+        self.cards.select_path(copy)
         self.status.show_skipped(len(result.skipped))
         self.update_state()
 
@@ -402,6 +423,8 @@ class MainWindow(QMainWindow):
         else:
             trash.setText(self.tr("&Move to Trash"))
         trash.setEnabled(count > 0 and not self.ops.busy)
+        trash.setToolTip(self.tr("Trash is available when the scan has finished")
+                         if self.ops.scanning else trash.statusTip())
         self.commands.move_to_folder.setEnabled(count > 0 and not self.ops.busy)
         self.commands.export_paths.setEnabled(count > 0 and not self.ops.busy)
         self.status.show_summary(None if self.review.result is None else len(self.review),

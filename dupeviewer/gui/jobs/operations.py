@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from dupeviewer.gui import text
 from dupeviewer.gui.jobs.workers import (
     Job,
+    Relay,
     move_work,
     regroup_work,
     scan_work,
@@ -74,6 +75,8 @@ class Operations(QObject):
     scan_progress = Signal(object)  # ProgressEvent
     cancelling = Signal()  # the running scan was asked to stop
     scanned = Signal(object, object)  # ScanResult, the Options it was made with
+    scan_interim = Signal(object, object, bool)  # ScanResult so far (not final), its
+    # Options, and whether to keep the marks (False for the scan's first groups)
     regrouped = Signal(object, object)  # ScanResult, Options: marks are to be kept
     trash_progress = Signal(int, int)  # files done, total (0: not counted yet)
     trashed = Signal(object)  # TrashReport, after the review dropped the moved files
@@ -93,6 +96,9 @@ class Operations(QObject):
         self.pending_scan = False
         self.closing = False
         self._discard = False
+        self.interim_shown = False
+        """The running (or last) scan showed groups before it finished: its next result
+        carries the marks made on them over."""
         self.undoable = pending_undo()
         self.files_trashed = 0  # files this session moved to the Trash
         self.regroup_timer = QTimer(self)
@@ -152,7 +158,11 @@ class Operations(QObject):
             return
         options = self.settings.options()
         self._discard = False
-        job = Job(scan_work(folders, options), "scan", self)
+        self.interim_shown = False
+        relay = Relay(self)
+        job = Job(scan_work(folders, options, relay.send), "scan", self)
+        relay.sent.connect(lambda result: self._on_interim(job, result, options))
+        job.done.connect(relay.deleteLater)
         job.progress.connect(self.scan_progress)
         job.finished.connect(lambda result: self._on_scanned(result, options))
         job.errored.connect(lambda error: self._on_failed(self.tr("The scan failed"), error))
@@ -173,6 +183,13 @@ class Operations(QObject):
             self._discard = True
             self.cancel()
         self.review.clear()
+
+    def _on_interim(self, job: Job, result: ScanResult, options: Options) -> None:
+        if job is not self.job or self._discard or self.pending_scan:
+            return
+        first = not self.interim_shown
+        self.interim_shown = True
+        self.scan_interim.emit(result, options, not first)
 
     def _on_scanned(self, result: ScanResult, options: Options) -> None:
         if self._discard or self.pending_scan:

@@ -107,13 +107,25 @@ class Job(QObject):
         self.done.emit()
 
 
-def scan_work(roots: Sequence[str], options: Options) -> Work:
-    """A scan of ``roots`` for a :class:`Job`."""
+class Relay(QObject):
+    """Carries values from a job's thread to the GUI thread: ``send`` may be called on any
+    thread, ``sent`` is delivered on the thread the relay lives on (a queued signal)."""
+
+    sent = Signal(object)
+
+    def send(self, value: object) -> None:
+        self.sent.emit(value)
+
+
+def scan_work(roots: Sequence[str], options: Options,
+              interim: Callable[[ScanResult], None] | None = None) -> Work:
+    """A scan of ``roots`` for a :class:`Job`; ``interim`` gets the groups found so far,
+    every few seconds, on the job's thread (a :class:`Relay` brings them over)."""
 
     def work(progress: Progress, cancel: CancelToken) -> ScanResult:
         from dupeviewer.core.scan import scan
 
-        return scan(list(roots), options, progress, cancel)
+        return scan(list(roots), options, progress, cancel, interim)
 
     return work
 

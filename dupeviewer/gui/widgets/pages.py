@@ -1,4 +1,5 @@
-"""The empty state (nothing to review yet) and the scan-in-progress page."""
+"""The empty state (nothing to review yet), the scan-in-progress page, and the banner over
+the groups found while the scan goes on."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -23,7 +25,7 @@ from dupeviewer.gui.look import icon, muted
 from dupeviewer.gui.text import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from dupeviewer.core.cancel import ProgressEvent
 
@@ -174,6 +176,71 @@ PHASES = {
 }
 
 
+class ScanClock:
+    """What a scan's progress says in words and as a bar, from its events: the phase, the
+    files of the phase done, and the time left of the whole scan, from the fraction the
+    engine reports for the whole scan (phases included; it never goes back)."""
+
+    def __init__(self, tr: Callable[[str], str]) -> None:
+        self.tr = tr
+        self.start()
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self.phase = ""
+        self._phase_started = self.started
+        self._phase_done = 0
+        self._since: tuple[float, float] | None = None  # time and fraction work began
+
+    def read(self, event: ProgressEvent) -> tuple[str, int, str, str]:
+        """The phase's words, the bar in per mille (-1: busy, not counted), the counts and
+        the times."""
+        now = time.monotonic()
+        done, total = _measure(event)
+        if event.phase != self.phase:
+            self.phase, self._phase_started, self._phase_done = event.phase, now, done
+        if self._since is None and event.fraction >= 0 and event.phase != "discover":
+            self._since = (now, event.fraction)
+        if event.fraction >= 0 and event.phase != "discover":
+            bar = min(1000, int(event.fraction * 1000))
+        elif total > 0:  # per mille: byte counts pass the int range of QProgressBar
+            bar = min(1000, done * 1000 // total)
+        else:
+            bar = -1
+        if total > 0:
+            counts = self.tr("{done} of {total} files").format(
+                done=text.number(event.done), total=text.number(event.total))
+            if event.bytes_total > 0:  # big files read in full: show the bytes move
+                counts += "  \u00b7  " + self.tr("{done} of {total} read").format(
+                    done=text.data_size(event.bytes_done),
+                    total=text.data_size(event.bytes_total))
+        elif event.phase == "discover":
+            counts = self.tr("{found} files found").format(found=text.number(event.done))
+        else:
+            counts = ""
+        return self.tr(PHASES.get(event.phase, "Working\u2026")), bar, counts, \
+            self._times(now, event, done, total)
+
+    def _times(self, now: float, event: ProgressEvent, done: int, total: int) -> str:
+        elapsed = self.tr("Elapsed {time}").format(time=text.duration(now - self.started))
+        if event.fraction >= 0 and event.phase != "discover":
+            begun, base = self._since or (now, 0.0)
+            finished = event.fraction >= 1.0
+            progressed, spent = event.fraction - base, now - begun
+            left_share = 1.0 - event.fraction
+        else:
+            finished = total <= 0 or done >= total
+            progressed, spent = done - self._phase_done, now - self._phase_started
+            left_share = total - done
+        if finished:
+            return elapsed
+        if progressed <= 0 or spent < 1.0:
+            return self.tr("{elapsed}  \u00b7  estimating time left").format(elapsed=elapsed)
+        left = spent / progressed * left_share
+        return self.tr("{elapsed}  \u00b7  about {left} left").format(
+            elapsed=elapsed, left=text.duration(left))
+
+
 class ScanPage(QWidget):
     """Progress of a running scan: phase, files done/total, current file, times, Cancel."""
 
@@ -225,14 +292,10 @@ class ScanPage(QWidget):
         centre.addStretch()
         outer.addLayout(centre)
         outer.addStretch(3)
-        self._started = 0.0
-        self._phase = ""
-        self._phase_started = 0.0
-        self._phase_done = 0
+        self.clock = ScanClock(self.tr)
 
     def start(self, folders: int) -> None:
-        self._started = time.monotonic()
-        self._phase = ""
+        self.clock.start()
         self.phase.setText(plural(self.tr("Scanning %n folder(s)\u2026", "", folders), folders))
         self.bar.setRange(0, 0)
         self.counts.setText(self.tr("Looking for photos\u2026"))
@@ -246,46 +309,87 @@ class ScanPage(QWidget):
         self.cancel_button.setText(self.tr("Cancelling\u2026"))
 
     def update_progress(self, event: ProgressEvent) -> None:
-        now = time.monotonic()
-        done, total = _measure(event)
-        if event.phase != self._phase:
-            self._phase, self._phase_started, self._phase_done = event.phase, now, done
-            self.phase.setText(self.tr(PHASES.get(event.phase, "Working\u2026")))
-        if total > 0:
-            # per mille: byte counts pass the int range of QProgressBar
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(min(1000, done * 1000 // total))
-            counts = self.tr("{done} of {total} files").format(
-                done=text.number(event.done), total=text.number(event.total))
-            if event.bytes_total > 0:  # big files read in full: show the bytes move
-                counts += "  \u00b7  " + self.tr("{done} of {total} read").format(
-                    done=text.data_size(event.bytes_done),
-                    total=text.data_size(event.bytes_total))
-            self.counts.setText(counts)
-        else:
-            self.bar.setRange(0, 0)
-            if event.phase == "discover":
-                self.counts.setText(self.tr("{found} files found").format(
-                    found=text.number(event.done)))
-            else:
-                self.counts.setText("")
+        phase, bar, counts, times = self.clock.read(event)
+        self.phase.setText(phase)
+        _show_bar(self.bar, bar)
+        self.counts.setText(counts)
         if event.current:
             metrics = self.current.fontMetrics()
             self.current.setText(metrics.elidedText(
                 event.current, Qt.TextElideMode.ElideMiddle, max(100, self.current.width())))
-        self.times.setText(self._times(now, done, total))
+        self.times.setText(times)
 
-    def _times(self, now: float, done: int, total: int) -> str:
-        elapsed = self.tr("Elapsed {time}").format(time=text.duration(now - self._started))
-        progressed = done - self._phase_done
-        spent = now - self._phase_started
-        if total <= 0 or done >= total:
-            return elapsed
-        if progressed <= 0 or spent < 1.0:
-            return self.tr("{elapsed}  \u00b7  estimating time left").format(elapsed=elapsed)
-        left = spent / progressed * (total - done)
-        return self.tr("{elapsed}  \u00b7  about {left} left").format(
-            elapsed=elapsed, left=text.duration(left))
+
+class ScanBanner(QFrame):
+    """Above the groups while the scan that found them runs: its progress, that the groups
+    may still change, that the Trash waits for the end of the scan, and Cancel."""
+
+    cancel = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scan-banner")
+        self.setAccessibleName(self.tr("Scan progress"))
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.phase = QLabel()
+        font = QFont(self.phase.font())
+        font.setBold(True)
+        self.phase.setFont(font)
+        top.addWidget(self.phase)
+        self.counts = QLabel()
+        top.addWidget(self.counts)
+        top.addStretch()
+        self.times = QLabel()
+        top.addWidget(self.times)
+        self.cancel_button = QPushButton(self.tr("Cancel Scan"))
+        self.cancel_button.setToolTip(self.tr("Stop scanning and review what was found so far "
+                                              "(Esc)"))
+        self.cancel_button.clicked.connect(self.cancel)
+        top.addWidget(self.cancel_button)
+        layout.addLayout(top)
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        self.bar.setAccessibleName(self.tr("Scan progress"))
+        layout.addWidget(self.bar)
+        self.note = muted(QLabel(self.tr(
+            "The groups found so far: they change as more photos are read. "
+            "Trash is available when the scan has finished.")))
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.clock = ScanClock(self.tr)
+
+    def start(self, folders: int) -> None:
+        self.clock.start()
+        self.phase.setText(plural(self.tr("Scanning %n folder(s)\u2026", "", folders), folders))
+        self.counts.setText("")
+        self.times.setText("")
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText(self.tr("Cancel Scan"))
+
+    def cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setText(self.tr("Cancelling\u2026"))
+
+    def update_progress(self, event: ProgressEvent) -> None:
+        phase, bar, counts, times = self.clock.read(event)
+        self.phase.setText(phase)
+        _show_bar(self.bar, bar)
+        self.counts.setText(counts)
+        self.times.setText(times)
+
+
+def _show_bar(bar: QProgressBar, value: int) -> None:
+    if value < 0:
+        bar.setRange(0, 0)
+    else:
+        bar.setRange(0, 1000)
+        bar.setValue(value)
 
 
 def _measure(event: ProgressEvent) -> tuple[int, int]:

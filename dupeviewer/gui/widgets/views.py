@@ -197,13 +197,25 @@ class GroupList(QWidget):
         g = self.current()
         return self.review.groups[g].keep.path if g >= 0 else None
 
-    def select_group_of(self, path: str | None) -> None:
-        """Make the group holding ``path`` current (the first group if none does)."""
+    def select_group_of(self, path: str | None, offset: int | None = None) -> None:
+        """Make the group holding ``path`` current (the first group if none does); with an
+        ``offset`` (:meth:`current_offset`), its row stays that far down the list."""
         for g, group in enumerate(self.review.groups):
             if path is not None and any(m.path == path for m in group.members):
                 self.select_group(g)
-                return
-        self.select_row(0)
+                break
+        else:
+            self.select_row(0)
+            return
+        index = self.view.currentIndex()
+        if offset is not None and index.isValid():
+            bar = self.view.verticalScrollBar()
+            bar.setValue(bar.value() + self.view.visualRect(index).top() - offset)
+
+    def current_offset(self) -> int | None:
+        """How far down the visible list the current row is, in pixels (None if none)."""
+        index = self.view.currentIndex()
+        return self.view.visualRect(index).top() if index.isValid() else None
 
     def _on_current(self, current: QModelIndex, previous: QModelIndex) -> None:
         g = self.proxy.group_index(current.row()) if current.isValid() else -1
@@ -393,6 +405,22 @@ class CardsPanel(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.view.scrollTo(index)
         self.table.select_member(index.row())
+
+    def current_path(self) -> str | None:
+        """The file of the current copy, to find it again after the groups are rebuilt."""
+        row = self.current_row()
+        if row < 0 or self.model.group < 0:
+            return None
+        return self.review.groups[self.model.group].members[row].path
+
+    def select_path(self, path: str | None) -> None:
+        """Make the copy of ``path`` current, if the group shown holds it."""
+        if path is None or self.model.group < 0:
+            return
+        for row, member in enumerate(self.review.groups[self.model.group].members):
+            if member.path == path:
+                self.select_row(row)
+                return
 
     def step_copy(self, delta: int) -> None:
         if self.in_table():
