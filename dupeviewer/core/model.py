@@ -122,19 +122,18 @@ class Group:
     members: tuple[Member, ...]
     keeper: int = 0
     reason: str = ""
+    reclaimable: int = field(init=False, compare=False)
+    """Bytes freed by trashing every copy but the keeper (and reference copies): worked
+    out once, where the group is made (the window sorts 10,000 groups by it)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reclaimable", sum(
+            m.info.size for i, m in enumerate(self.members)
+            if i != self.keeper and not m.reference))
 
     @property
     def keep(self) -> Member:
         return self.members[self.keeper]
-
-    @property
-    def reclaimable(self) -> int:
-        """Bytes freed by trashing every copy but the keeper (and reference copies)."""
-        return sum(
-            m.info.size
-            for i, m in enumerate(self.members)
-            if i != self.keeper and not m.reference
-        )
 
 
 @dataclass(frozen=True, slots=True)
