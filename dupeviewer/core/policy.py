@@ -307,7 +307,13 @@ class Selection:
                 before[member.path] = m in previous.marked[g]
         chosen = {previous.groups[g].keep.path: previous.groups[g].reason
                   for g, decided in enumerate(previous.decided) if decided}
+        same = {id(group): g for g, group in enumerate(previous.groups)}
         for g, group in enumerate(self.groups):
+            was = same.get(id(group))
+            if was is not None:  # the very group as before (a regroup reuses them)
+                self.marked[g] = set(previous.marked[was])
+                self.decided[g] = previous.decided[was]
+                continue
             states = [before.get(member.path) for member in group.members]
             self.marked[g] -= {m for m, state in enumerate(states) if state is False}
             for m, state in enumerate(states):
