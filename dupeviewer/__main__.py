@@ -1,7 +1,5 @@
 """``python -m dupeviewer`` behaves exactly like the ``dupeviewer`` command."""
 
-import sys
+from dupeviewer.cli import entry
 
-from dupeviewer.cli import main
-
-sys.exit(main())
+entry()

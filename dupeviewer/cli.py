@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dupeviewer import __version__
 from dupeviewer.core.cancel import CancelToken, ProgressEvent
@@ -283,6 +283,30 @@ def _has_display() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def entry() -> NoReturn:
+    """The ``dupeviewer`` command (and ``python -m dupeviewer``): :func:`main`, then, after a
+    scan, :func:`hard_exit`."""
+    code = main()
+    if sys.argv[1:2] == ["scan"]:
+        hard_exit(code)
+    sys.exit(code)
+
+
+def hard_exit(code: int) -> NoReturn:
+    """Leave at once, once the logs and the output are flushed, without freeing every object
+    one by one (as mypy does): a scan of 100,000 photos holds millions of them, and the
+    interpreter's tear-down took 1.2 s of a 6 s rescan. Nothing is left to clean up: the
+    workers have been joined and the cache and the journal closed by then. Exit status 120
+    when the output cannot be flushed, as Python's own exit gives."""
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 120
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
