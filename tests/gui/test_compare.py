@@ -203,6 +203,23 @@ def test_flicker_alternates_the_copies_in_one_pane_at_the_same_zoom_and_place(
     dialog.reject()
 
 
+def test_the_panes_share_the_width_again_after_flicker(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    _, dialog = _open(qtbot, window, "near", 1)
+    _loaded(qtbot, dialog)
+    left, right = dialog.panes
+    assert abs(left.width() - right.width()) <= 2
+    qtbot.keyClick(dialog, Qt.Key.Key_F)
+    qtbot.keyClick(dialog, Qt.Key.Key_F)  # both panes again, fitted
+    assert right.isVisible()
+    qtbot.waitUntil(lambda: abs(left.width() - right.width()) <= 2)
+    for view in dialog.views:  # the fitted pictures need no scroll bars
+        assert not view.horizontalScrollBar().isVisible()
+        assert not view.verticalScrollBar().isVisible()
+    dialog.reject()
+
+
 @pytest.fixture
 def edited_pair(tmp_path: Path) -> Path:
     """A photo and a half-size copy with a yellow box painted on its upper right."""
