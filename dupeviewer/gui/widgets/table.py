@@ -48,6 +48,9 @@ class CopyTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # copies' names and folders often differ only at their ends (IMG_000267.jpg,
+        # IMG_000268.jpg): a narrow column cuts them in the middle, not at the end
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setShowGrid(False)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
