@@ -48,8 +48,8 @@ class CopyTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        # copies' names and folders often differ only at their ends (IMG_000267.jpg,
-        # IMG_000268.jpg): a narrow column cuts them in the middle, not at the end
+        # folders (and copies' names) often differ only at their ends (2015/08, 2015/09;
+        # x.jpg, x copy 2.jpg): a narrow column cuts them in the middle, not at the end
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setShowGrid(False)
         self.verticalHeader().hide()
@@ -62,7 +62,7 @@ class CopyTable(QTableView):
         header.setStretchLastSection(False)
         header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.Name, QHeaderView.ResizeMode.Stretch)
+        # the name tells the copies apart: whole; the folder takes what is left
         header.setSectionResizeMode(Column.Folder, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
 
