@@ -324,9 +324,9 @@ class MainWindow(QMainWindow):
                                             "{error}").format(folder=folder, error=exc))
             return False
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-        if not opened:
-            self.status.showMessage(self.tr("The logs are in {folder}").format(
-                folder=folder), 10000)
+        if not opened:  # no file manager to open it with: say where it is
+            self.prompts.notice(self.tr("Log Folder"), self.tr(
+                "The logs are in {folder}").format(folder=folder))
         return opened
 
     def set_demo(self, folder: str) -> None:

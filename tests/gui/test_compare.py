@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image, ImageDraw
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QColor, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from dupeviewer.gui import look
 from dupeviewer.gui.dialogs.compare import CompareDialog
 from dupeviewer.gui.models.members import MemberRole
 from tests.helpers.pictures import photo_like
@@ -21,6 +22,7 @@ from tests.helpers.trash import use_temporary_trash
 from tests.helpers.window import scan, wait_idle
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -200,6 +202,57 @@ def test_flicker_alternates_the_copies_in_one_pane_at_the_same_zoom_and_place(
     assert right.isVisible()
     assert right.transform().m11() == pytest.approx(scale)
     assert not dialog.timer.isActive()  # nothing alternates any more
+    dialog.reject()
+
+
+def test_the_panes_share_the_width_again_after_flicker(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3) -> None:
+    scan(qtbot, window, simple_library.root)
+    _, dialog = _open(qtbot, window, "near", 1)
+    _loaded(qtbot, dialog)
+    left, right = dialog.panes
+    assert abs(left.width() - right.width()) <= 2
+    qtbot.keyClick(dialog, Qt.Key.Key_F)
+    qtbot.keyClick(dialog, Qt.Key.Key_F)  # both panes again, fitted
+    assert right.isVisible()
+    qtbot.waitUntil(lambda: abs(left.width() - right.width()) <= 2)
+    for view in dialog.views:  # the fitted pictures need no scroll bars
+        assert not view.horizontalScrollBar().isVisible()
+        assert not view.verticalScrollBar().isVisible()
+    dialog.reject()
+
+
+@pytest.fixture
+def dark_palette(qapp: QApplication) -> Iterator[QPalette]:
+    """The application in roughly Adwaita-dark's colours; the default palette back after."""
+    palette = QPalette(qapp.palette())
+    for role, name in ((QPalette.ColorRole.Window, "#353535"),
+                       (QPalette.ColorRole.WindowText, "#eeeeec"),
+                       (QPalette.ColorRole.Base, "#2d2d2d"),
+                       (QPalette.ColorRole.Text, "#eeeeec")):
+        palette.setColor(role, QColor(name))
+    qapp.setPalette(palette)
+    yield palette
+    qapp.setPalette(QPalette())
+
+
+def test_kept_and_marked_read_well_on_a_dark_palette(
+        qtbot: QtBot, window: MainWindow, simple_library: Library3,
+        dark_palette: QPalette) -> None:
+    scan(qtbot, window, simple_library.root)
+    _, dialog = _open(qtbot, window, "near", 1)
+    right = dialog.panes[1]
+    background = dark_palette.color(QPalette.ColorRole.Window)
+
+    def readable() -> bool:
+        colour = right.state.palette().color(QPalette.ColorRole.WindowText)
+        return look.contrast(colour, background) >= 4.5
+
+    assert right.state.text() == "Kept"
+    assert readable()
+    qtbot.keyClick(dialog, Qt.Key.Key_M)
+    assert right.state.text() == "Marked for the Trash"
+    assert readable()
     dialog.reject()
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QFileOpenEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from dupeviewer.core.highlights import highlights
 from dupeviewer.core.model import Group, Member, ScanResult, Stats
@@ -73,6 +80,24 @@ def test_open_log_folder(window: MainWindow, monkeypatch: pytest.MonkeyPatch) ->
     window.commands.open_logs.trigger()
     assert [u.toLocalFile() for u in opened] == [str(log_dir())]
     assert log_dir().is_dir()
+
+
+def test_open_log_folder_without_a_file_manager_says_where_the_logs_are(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dupeviewer.logs import log_dir
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # no launcher
+    window.commands.open_logs.trigger()
+
+    def box() -> QMessageBox | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, QMessageBox) and w.isVisible()), None)
+
+    qtbot.waitUntil(lambda: box() is not None)
+    shown = box()
+    assert shown is not None
+    assert str(log_dir()) in shown.text()
+    shown.accept()
 
 
 def test_about_lists_the_libraries_with_versions_and_licences(qtbot: QtBot,

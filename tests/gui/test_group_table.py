@@ -195,6 +195,39 @@ def test_the_table_button_switches_between_table_and_cards(
     assert cards.current_row() == current
 
 
+def test_the_key_hint_below_the_table_names_its_keys(
+        qtbot: QtBot, scanned: MainWindow) -> None:
+    cards = scanned.cards
+    _go_to_group(qtbot, scanned, 3)
+    qtbot.waitUntil(cards.view.isVisible)
+    assert "\u2191 \u2193 groups" in cards.keys.text()  # on the cards the arrows step groups
+    qtbot.mouseClick(cards.table_button, Qt.MouseButton.LeftButton)
+    assert cards.table.isVisible()
+    hint = cards.keys.text()
+    assert "\u2191 \u2193 copies" in hint  # in the table they move along its rows...
+    assert "J K groups" in hint  # ...and J and K step through the groups
+    qtbot.keyClick(cards.table, Qt.Key.Key_Down)  # as the hint says
+    assert cards.current_row() == 1
+    qtbot.mouseClick(cards.table_button, Qt.MouseButton.LeftButton)
+    assert "\u2191 \u2193 groups" in cards.keys.text()
+
+
+def test_a_narrow_table_shows_the_names_whole_and_cuts_folders_in_the_middle(
+        qtbot: QtBot, scanned: MainWindow) -> None:
+    cards = scanned.cards
+    _go_to_group(qtbot, scanned, COPIES)
+    qtbot.waitUntil(cards.table.isVisible)
+    table = cards.table
+    table.resize(560, table.height())  # about its width in a 1024-pixel window
+    metrics = table.fontMetrics()
+    room = table.columnWidth(Column.Name) - 8  # the cell's margins
+    for name in _column(table, Column.Name):  # "copy 00.jpg" ... "copy 39.jpg"
+        assert metrics.horizontalAdvance(name) <= room, name
+    assert table.textElideMode() == Qt.TextElideMode.ElideMiddle  # "ph…/2015/08"
+    names = _column(table, Column.Name)
+    assert len(set(names)) == len(names)
+
+
 def _exercise(review: Review, members: MemberModel, columns: MemberColumns) -> None:
     review.unmark_all()
     columns.setData(columns.index(1, Column.Mark), Qt.CheckState.Checked,

@@ -96,7 +96,7 @@ class CompareDialog(QDialog):
         self.zoom.changed.connect(self._show_zoom)
         top = QHBoxLayout()
         for side, pane in enumerate(self.panes):
-            top.addWidget(pane)
+            top.addWidget(pane, 1)  # halves, whatever the views' size hints after a flicker
             pane.chosen.connect(lambda s=side: self.choose(s))
             pane.keep_clicked.connect(lambda s=side: self.keep(self.shown[s]))
             pane.mark_clicked.connect(lambda marked, s=side: self.mark(marked, self.shown[s]))

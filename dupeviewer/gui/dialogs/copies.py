@@ -22,8 +22,6 @@ from dupeviewer.gui.dialogs.panes import (
 )
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QColor
-
     from dupeviewer.core.model import Member
     from dupeviewer.gui.models.members import MemberModel
 
@@ -126,7 +124,7 @@ class Copies(QObject):
         return self.tr("The groups changed; close this view to mark copies.")
 
     # words ------------------------------------------------------------------------
-    def label(self, m: int) -> tuple[str, QColor | None]:
+    def label(self, m: int) -> tuple[str, str | None]:
         """The pane's state line for copy ``m``: kept, marked, reference, gone."""
         if self.model is None:
             return "", None

@@ -7,9 +7,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from dupeviewer.gui import look
 from dupeviewer.gui.dialogs.zoom import ZoomView
 
 if TYPE_CHECKING:
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KEEP_COLOUR = QColor("#2e7d32")  # the card delegate's colours, for the same meanings
-TRASH_COLOUR = QColor("#c62828")
-REFERENCE_COLOUR = QColor("#1565c0")
-WARNING_COLOUR = QColor("#b54708")
+KEEP_COLOUR = "keep"  # the card delegate's meanings, in look.ink's colours: readable
+TRASH_COLOUR = "trash"  # on a light and on a dark palette alike
+REFERENCE_COLOUR = "reference"
+WARNING_COLOUR = "warning"
 
 
 class Pane(QFrame):
@@ -43,6 +44,9 @@ class Pane(QFrame):
         bold = self.state.font()
         bold.setBold(True)
         self.state.setFont(bold)
+        self.meaning: str | None = None
+        """What the state line means (its colour): "keep", "trash"... or None."""
+        look.follow_palette(self.state, self._colour_state)
         self.view = ZoomView(name)
         self.view.pressed.connect(self.chosen)
         self.keep = QPushButton(self.tr("Keep This Copy"))
@@ -77,12 +81,16 @@ class Pane(QFrame):
         self.setStyleSheet(f"#{self.objectName()} {{ border: 2px solid {colour}; "
                            "border-radius: 4px; }")
 
-    def set_state(self, text: str, colour: QColor | None) -> None:
+    def set_state(self, text: str, meaning: str | None) -> None:
         self.state.setText(text)
-        palette = self.caption.palette()
-        if colour is not None:
-            palette.setColor(QPalette.ColorRole.WindowText, colour)
-        self.state.setPalette(palette)
+        self.meaning = meaning
+        self._colour_state(self.state)
+
+    def _colour_state(self, label: QWidget) -> None:
+        palette = look.fresh_palette(label)
+        if self.meaning is not None:
+            palette.setColor(QPalette.ColorRole.WindowText, look.ink(self.meaning, palette))
+        look.set_palette(label, palette)
 
     def set_buttons(self, marked: bool, can_mark: bool, mark_tip: str, can_keep: bool,
                     keep_tip: str) -> None:

@@ -121,6 +121,16 @@ class Prompts(QObject):
     def error(self, title: str, message: str) -> None:
         show_error(self._parent, title, message)
 
+    def notice(self, title: str, message: str) -> None:
+        """Tell something the user asked for and may want to copy (a folder's path): a
+        status message is lost as soon as the pointer passes over the toolbar."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                          QMessageBox.StandardButton.Ok, self._parent)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.problems_dialog = box
+        box.open()
+
     def compare(self, model: MemberModel, row: int) -> None:
         """The copy in ``row`` of the shown group beside its kept copy (or, for the kept
         copy, beside the next one)."""

@@ -48,6 +48,9 @@ class CopyTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # folders (and copies' names) often differ only at their ends (2015/08, 2015/09;
+        # x.jpg, x copy 2.jpg): a narrow column cuts them in the middle, not at the end
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setShowGrid(False)
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -59,7 +62,7 @@ class CopyTable(QTableView):
         header.setStretchLastSection(False)
         header.setResizeContentsPrecision(RESIZE_PRECISION)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.Name, QHeaderView.ResizeMode.Stretch)
+        # the name tells the copies apart: whole; the folder takes what is left
         header.setSectionResizeMode(Column.Folder, QHeaderView.ResizeMode.Stretch)
         self.setSortingEnabled(True)
 

@@ -83,13 +83,21 @@ class ElidedLabel(QLabel):
         self.whole = text
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+    def set_whole(self, text: str) -> None:
+        """Show ``text`` instead (cut as it needs)."""
+        self.whole = text
+        self._elide()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._elide()
+        super().resizeEvent(event)
+
+    def _elide(self) -> None:
         shown = self.fontMetrics().elidedText(self.whole, Qt.TextElideMode.ElideRight,
                                               max(0, self.contentsRect().width()))
         if shown != self.text():
             self.setText(shown)
         self.setToolTip("" if shown == self.whole else self.whole)
-        super().resizeEvent(event)
 
 
 def _gallery(view: QWidget) -> None:
@@ -348,9 +356,14 @@ class CardsPanel(QWidget):
         layout.addWidget(self.pages, 1)
         self.footer = QHBoxLayout()  # the window puts its main action here
         self.footer.setContentsMargins(0, 6, 4, 8)
-        self.keys = look.muted(ElidedLabel(self.tr(
+        self.card_keys = self.tr(
             "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
-            "\u00b7  Enter compares")))
+            "\u00b7  Enter compares")
+        self.table_keys = self.tr(  # TABLE_COPY_KEYS: the arrows move along the rows
+            "Space marks a copy  \u00b7  \u2191 \u2193 copies  \u00b7  J K groups  "
+            "\u00b7  Enter compares")
+        self.keys = ElidedLabel(self.card_keys)
+        look.muted(self.keys)
         self.footer.addWidget(self.keys, 1)
         layout.addLayout(self.footer)
         loader.ready.connect(self.view.viewport().update)
@@ -372,6 +385,7 @@ class CardsPanel(QWidget):
         shown = self.table if table else self.view
         self.table.set_active(table)
         self.pages.setCurrentWidget(shown)
+        self.keys.set_whole(self.table_keys if table else self.card_keys)
         if row >= 0:
             self.select_row(row)
         if self.view.hasFocus() or self.table.hasFocus() or self.table_button.hasFocus():
