@@ -154,12 +154,15 @@ def agree_aligned(sig: Signatures, i: np.ndarray, a: np.ndarray, j: np.ndarray,
     grey = np.minimum(sa, sb) < ACHROMATIC
     limit = np.maximum(CHROMA_FLOOR, CHROMA_SHARE * np.maximum(sa, sb))
     ok: np.ndarray = (luma <= LUMA_LIMIT) & (grey | (chroma <= limit))
-    if flat.any():  # rare: the exact float formula on the few flat pairs
+    if flat.any():  # :func:`agree`'s strict limits, from integer sums as above
         f = np.flatnonzero(flat)
-        mine, theirs = a[f].astype(np.float64), b[f].astype(np.float64)
-        mine[:, 1:] -= 128
-        theirs[:, 1:] -= 128
-        ok[f] = agree(mine, theirs, np.ones(len(f), dtype=bool))
+        # each cell's brightness less the picture's mean, times 64: exact in integers
+        mine = a[f, 0].reshape(len(f), 64).astype(np.int32) * 64 - sig.luma_sum[i[f], None]
+        theirs = b[f, 0].reshape(len(f), 64).astype(np.int32) * 64 - sig.luma_sum[j[f], None]
+        cells = np.abs(mine - theirs).sum(axis=1, dtype=np.int64) / 4096.0
+        flat_limit = np.maximum(FLAT_CHROMA, FLAT_SHARE * np.maximum(sa[f], sb[f]))
+        ok[f] = (luma[f] <= LUMA_LIMIT) & (cells <= FLAT_LUMA) & (
+            grey[f] | (chroma[f] <= flat_limit))
     return ok
 
 
