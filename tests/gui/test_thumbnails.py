@@ -112,26 +112,3 @@ def test_a_new_generation_asks_views_to_request_again(qtbot: QtBot, tmp_path: Pa
         assert loader.pixmap(str(path), 64) is None  # re-queued, not lost
     assert loader.pixmap(str(path), 64) is not None
     loader.shutdown()
-
-
-def test_many_requests_start_one_drain_per_thread(qtbot: QtBot, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """A page of thumbnails costs the GUI thread a pool start per decoding thread, not one
-    per thumbnail (each start waited for the GIL behind the decoders: 0.7 ms)."""
-    paths = []
-    for i in range(40):
-        path = tmp_path / f"p{i:02d}.jpg"
-        photo_like(i, (120, 90)).save(path, quality=85)
-        paths.append(str(path))
-    loader = ThumbnailLoader(threads=2)
-    starts: list[object] = []
-    real = loader._pool.start
-    monkeypatch.setattr(loader._pool, "start", lambda task: (starts.append(task), real(task)))
-    ready: set[str] = set()
-    loader.ready.connect(lambda path, side: ready.add(path))
-    for path in paths:
-        assert loader.pixmap(path, 64) is None
-    qtbot.waitUntil(lambda: len(ready) == len(paths), timeout=20000)
-    assert len(starts) <= 2
-    assert all(loader.pixmap(path, 64) is not None for path in paths)
-    loader.shutdown()

@@ -6,14 +6,13 @@ fallback for formats Qt lacks (HEIC/HEIF through pillow-heif, AVIF) and for PNG 
 files whose EXIF orientation Qt ignores. Animated GIF/WebP and multi-page TIFF show their
 first frame, as the engine fingerprints it. Every request carries the loader's generation
 id; results of an older generation are dropped, and queued work of an older generation
-is dropped from the queue, so scrolling through 10,000 groups never backs up the pool.
+is cancelled, so scrolling through 10,000 groups never backs up the pool.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage, QImageReader, QPixmap
@@ -102,28 +101,23 @@ def load_image(path: str, side: int) -> QImage:
             raise OSError(f"{first}; {second}") from second
 
 
-class _Drain(QRunnable):
-    """Loads queued thumbnails until the loader's queue is empty. The loader starts one per
-    pool thread, not one per thumbnail: each ``QThreadPool.start`` from the GUI thread
-    waited for the GIL behind the decoding threads (0.7 ms a call, 14 s while paging
-    through 10,000 groups)."""
-
-    def __init__(self, loader: ThumbnailLoader) -> None:
+class _Task(QRunnable):
+    def __init__(self, loader: ThumbnailLoader, key: Key, generation: int) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._loader = loader
         self._signal = loader.loaded
+        self._key = key
+        self._generation = generation
 
     def run(self) -> None:
-        while (item := self._loader._take()) is not None:
-            (path, side), generation = item
-            try:
-                image = load_image(path, side)
-                error = ""
-            except Exception as exc:  # noqa: BLE001 - a bad file shows a "cannot show" tile
-                image, error = QImage(), str(exc) or type(exc).__name__
-                log.info("no thumbnail for %s: %s", path, error)
-            self._signal.emit(generation, path, side, image, error)
+        path, side = self._key
+        try:
+            image = load_image(path, side)
+            error = ""
+        except Exception as exc:  # noqa: BLE001 - a bad file shows a "cannot show" tile
+            image, error = QImage(), str(exc) or type(exc).__name__
+            log.info("no thumbnail for %s: %s", path, error)
+        self._signal.emit(self._generation, path, side, image, error)
 
 
 class ThumbnailLoader(QObject):
@@ -144,10 +138,6 @@ class ThumbnailLoader(QObject):
         self._pool = QThreadPool(self)
         if threads > 0:
             self._pool.setMaxThreadCount(threads)
-        self._queue: deque[tuple[Key, int]] = deque()
-        self._lock = threading.Lock()
-        self._draining = 0
-        """Drains started and not finished (at most the pool's thread count)."""
         self.loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
 
     def pixmap(self, path: str, side: int) -> QPixmap | None:
@@ -159,30 +149,16 @@ class ThumbnailLoader(QObject):
             return cached
         if key not in self._pending and key not in self._failed:
             self._pending.add(key)
-            with self._lock:
-                self._queue.append((key, self._generation))
-                start = self._draining < self._pool.maxThreadCount()
-                self._draining += start
-            if start:
-                self._pool.start(_Drain(self))
+            self._pool.start(_Task(self, key, self._generation))
         return None
-
-    def _take(self) -> tuple[Key, int] | None:
-        """The next queued request (from a pool thread), or None: that drain ends."""
-        with self._lock:
-            if self._queue:
-                return self._queue.popleft()
-            self._draining -= 1
-            return None
 
     def error(self, path: str, side: int) -> str | None:
         return self._failed.get((path, side))
 
     def new_generation(self) -> None:
         """Forget queued requests (the view moved on); their results will be dropped."""
-        with self._lock:
-            self._generation += 1
-            self._queue.clear()
+        self._generation += 1
+        self._pool.clear()
         self._pending.clear()
         self.restarted.emit()
 
@@ -196,9 +172,8 @@ class ThumbnailLoader(QObject):
         return len(self._pixmaps)
 
     def shutdown(self, milliseconds: int = 3000) -> bool:
-        with self._lock:
-            self._generation += 1
-            self._queue.clear()
+        self._generation += 1
+        self._pool.clear()
         return self._pool.waitForDone(milliseconds)
 
     @Slot(int, str, int, QImage, str)
