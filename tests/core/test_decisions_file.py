@@ -15,7 +15,7 @@ import pytest
 from dupeviewer.core.decisions import APPLICATION_ID, DecisionError, DecisionStore
 from dupeviewer.core.model import ImageInfo, Options
 from dupeviewer.core.scan import scan
-from tests.core.test_decisions import _near_pair
+from tests.core.test_decisions_core import _near_pair
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
