@@ -535,13 +535,14 @@ class Decided:
         return False, tuple(group.members[i].path for i in best[1]), (best[0],)
 
 
-_loaded: tuple[object, Decided] | None = None
+_State = tuple[str, "tuple[int, int, int] | None", "tuple[int, int, int] | None"]
+_loaded: tuple[_State, Decided] | None = None
 """The last decisions read, and the state of their file then: a regroup (a slider move)
 reads the file again only if it changed (100,000 decisions take about a second to read)."""
 
 
-def _state(path: Path) -> object:
-    found = []
+def _state(path: Path) -> _State:
+    found: list[tuple[int, int, int] | None] = []
     for name in (str(path), f"{path}-wal"):
         try:
             st = os.stat(name)
@@ -549,7 +550,7 @@ def _state(path: Path) -> object:
             found.append(None)
         else:
             found.append((st.st_ino, st.st_size, st.st_mtime_ns))
-    return (os.path.abspath(path), *found)
+    return (os.path.abspath(path), found[0], found[1])
 
 
 def load(path: Path | None = None) -> tuple[Decided, list[str]]:
