@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
         a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash or move back "
                                            "where they were", "", undoable), undoable)
                             if undoable else self.tr("Nothing to undo"))
+        a.undo.setText(self.tr("&Undo Last Trash") if self.ops.last_decision is None
+                       else self.tr("&Undo Decision"))
         if self.ops.last_decision is not None:
             a.undo.setStatusTip(self.tr("Take back your last decision: {what}").format(
                 what=self.ops.last_decision.describe()))

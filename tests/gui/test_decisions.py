@@ -133,3 +133,36 @@ def test_a_decision_made_in_the_window_holds_for_the_next_window(
         {str(p) for p in simple_library.exact}]
     assert again.status.decisions_button.text() == "1 group hidden by your decisions"
     again.close()
+
+
+def test_a_reviewed_group_comes_back_with_its_new_copy_shown_as_new(
+        qtbot: QtBot, qtmodeltester: ModelTester, window: MainWindow,
+        simple_library: Library3) -> None:
+    from PIL import Image
+
+    from dupeviewer.gui.models.members import MemberRole
+
+    scan(qtbot, window, simple_library.root)
+    _show(window, simple_library.near[0])
+    window.cards.view.setFocus()
+    _key(qtbot, window, Qt.Key.Key_R)
+    assert window.commands.undo.text() == "&Undo Decision"
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
+        window.ops.start_scan()  # a rescan with nothing new: still hidden
+    wait_idle(qtbot, window)
+    assert len(window.review.groups) == 1
+    third = simple_library.root / "b third.jpg"
+    with Image.open(simple_library.near[0]) as picture:
+        picture.resize((360, 270), Image.Resampling.LANCZOS).save(third, quality=80)
+    with qtbot.waitSignal(window.review.reset, timeout=SCAN_TIMEOUT_MS):
+        window.ops.start_scan()
+    wait_idle(qtbot, window)
+    assert {str(third), *map(str, simple_library.near)} in _grouped(window)
+    _show(window, third)
+    model = window.cards.model
+    labels = {model.index(r, 0).data(MemberRole.Name): model.index(r, 0).data(
+        MemberRole.Similarity) for r in range(model.rowCount())}
+    assert labels["b third.jpg"].startswith("New since reviewed")
+    assert not any(str(v).startswith("New") for k, v in labels.items() if k != "b third.jpg")
+    assert not window.status.decisions_button.isVisible()
+    qtmodeltester.check(model)

@@ -344,7 +344,7 @@ class CardsPanel(QWidget):
         self.footer.setContentsMargins(0, 6, 4, 8)
         self.keys = look.muted(ElidedLabel(self.tr(
             "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
-            "\u00b7  Enter compares")))
+            "\u00b7  Enter compares  \u00b7  N not a duplicate  \u00b7  R reviewed")))
         self.footer.addWidget(self.keys, 1)
         layout.addLayout(self.footer)
         loader.ready.connect(self.view.viewport().update)
@@ -528,4 +528,11 @@ class CardsPanel(QWidget):
         g = self.model.group
         for rule, label in keep_rules(self.tr):
             rules.addAction(label, partial(self.rule_requested.emit, rule, g))
+        menu.addSeparator()
+        keys = QKeySequence(NOT_DUPLICATE_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Not a Duplicate of the Others") + "\t" + keys,
+                       partial(self.not_duplicate_requested.emit, g, row))
+        keys = QKeySequence(REVIEWED_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Reviewed, Keep All") + "\t" + keys,
+                       partial(self.reviewed_requested.emit, g))
         return menu
