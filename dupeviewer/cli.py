@@ -31,6 +31,7 @@ examples:
   dupeviewer scan a b --threshold 6 --rotations --exclude '*/Backup/*'
   dupeviewer scan ~/Pictures --move-to ~/Duplicates
   dupeviewer undo                     restore the files of the last trash action (or move)
+  dupeviewer decisions list           your 'not duplicates' and 'reviewed' decisions
 
 exit codes: 0 success (whether or not duplicates were found), 1 unexpected error,
             2 bad option or missing folder, 130 interrupted (Ctrl+C)
@@ -79,9 +80,10 @@ def gui_parser() -> argparse.ArgumentParser:
                         default="", help="dark colours, whatever the system's scheme")
     scheme.add_argument("--light", action="store_const", const="light", dest="scheme",
                         help="light colours, whatever the system's scheme")
-    parser.add_argument("commands", nargs=0, metavar="{scan,undo}", action=_NoOp,
+    parser.add_argument("commands", nargs=0, metavar="{scan,undo,decisions}",
+                        action=_NoOp,
                         help="headless commands: 'dupeviewer scan --help', "
-                             "'dupeviewer undo --help'")
+                             "'dupeviewer undo --help', 'dupeviewer decisions --help'")
     return parser
 
 
@@ -120,6 +122,10 @@ def scan_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                         help="skip a file whose decoding takes longer (default 60)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    parser.add_argument("--ignore-decisions", action="store_true",
+                        help="show every group, also those your decisions hide or split "
+                             "(see 'dupeviewer decisions --help')")
+    parser.add_argument("--decisions", type=Path, metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--move-to", metavar="FOLDER",
                         help="after the scan, move the suggested copies (all but the keeper "
                              "in exact and same-pixel groups) into FOLDER, which must not be "
@@ -201,7 +207,8 @@ def run_scan(argv: Sequence[str]) -> int:
     options = Options(threshold=args.threshold, rotations=args.rotations, workers=args.workers,
                       cache_path=args.cache, use_cache=not args.no_cache,
                       excludes=tuple(args.exclude), min_size=args.min_size,
-                      references=tuple(args.reference), file_timeout=args.timeout)
+                      references=tuple(args.reference), file_timeout=args.timeout,
+                      decisions=not args.ignore_decisions, decisions_path=args.decisions)
     progress = StderrProgress(not args.quiet)
     cancel = CancelToken()
     try:
@@ -210,6 +217,9 @@ def run_scan(argv: Sequence[str]) -> int:
         raise UsageError(str(exc)) from exc
     finally:
         progress.close()
+    if result.stats.hidden_by_decisions and not args.quiet:
+        sys.stderr.write(f"{result.stats.hidden_by_decisions} groups hidden by your "
+                         "decisions (--ignore-decisions shows them)\n")
     render = {"json": report.to_json, "csv": report.to_csv, "text": report.to_text}
     with no_cyclic_gc():  # a document of a million small objects: nothing to collect
         text = render[args.format](result)
@@ -253,6 +263,64 @@ def _check_cache(path: Path) -> None:
     except NotOurCache as exc:
         raise UsageError(f"--cache {path}: not a dupeviewer cache ({exc.reason}); "
                          "choose another file") from exc
+
+
+def decisions_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dupeviewer decisions",
+                     description="Your decisions ('not duplicates', 'reviewed, keep all'), "
+                                 "which every scan honours; kept by the pictures' content, "
+                                 "so they survive renames, moves and a new disk.")
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     parser_class=_Parser)
+    commands.add_parser("list", help="list them, newest first")
+    export = commands.add_parser("export", help="write them to FILE as JSON")
+    export.add_argument("target", type=Path, metavar="FILE")
+    imported = commands.add_parser("import", help="add those of an exported FILE")
+    imported.add_argument("source", type=Path, metavar="FILE")
+    forget = commands.add_parser("forget", help="remove the decision ID")
+    forget.add_argument("id", type=int, metavar="ID")
+    return parser
+
+
+def run_decisions(argv: Sequence[str]) -> int:
+    import time
+
+    from dupeviewer.core.decisions import DecisionError, DecisionStore
+
+    args = decisions_parser().parse_args(argv)
+    store = DecisionStore(args.file)
+    code = EXIT_OK
+    try:
+        if args.command == "list":
+            decisions = store.all()
+            for d in decisions:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(d.created))
+                print(f"{d.id:>6}  {when}  {_printable(d.describe())}")
+                for picture in d.pictures:
+                    print(f"        {_printable(picture.path)}")
+            print(f"{len(decisions)} decisions in {store.path}")
+        elif args.command == "export":
+            print(f"exported {store.export(args.target)} decisions to {args.target}")
+        elif args.command == "import":
+            print(f"imported {store.import_(args.source)} new decisions from {args.source}")
+        elif store.forget(args.id) is None:
+            print(f"no decision {args.id}", file=sys.stderr)
+            code = EXIT_ERROR
+        else:
+            print(f"forgot decision {args.id}")
+    except DecisionError as exc:
+        print(f"dupeviewer: error: {exc}", file=sys.stderr)
+        code = EXIT_ERROR
+    for warning in store.warnings:
+        print(f"warning: {_printable(warning)}", file=sys.stderr)
+    return code
+
+
+def _printable(text: str) -> str:
+    from dupeviewer.report import printable
+
+    return printable(text)
 
 
 def run_undo(argv: Sequence[str]) -> int:
@@ -312,7 +380,7 @@ def hard_exit(code: int) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_logging()
-    commands = {"scan": run_scan, "undo": run_undo}
+    commands = {"scan": run_scan, "undo": run_undo, "decisions": run_decisions}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

@@ -42,6 +42,8 @@ def _group(group: Group) -> dict[str, Any]:
         "reason": group.reason,
         "reclaimable": group.reclaimable,
         "files": [_file(m) for m in group.members],
+        "decisions": list(group.decisions),
+        "new": list(group.new),
     }
 
 
@@ -59,6 +61,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "reclaimable_bytes": stats.reclaimable_bytes,
             "seconds": stats.seconds,
             "cache_hits": stats.cache_hits,
+            "hidden_by_decisions": stats.hidden_by_decisions,
         },
         "roots": list(result.roots),
         "cancelled": result.cancelled,
@@ -170,6 +173,8 @@ def to_text(result: ScanResult) -> str:
             tag = f"keep ({group.reason})" if index == group.keeper else member.match
             if member.match == "near":
                 tag += f", distance {member.distance}"
+            if member.path in group.new:
+                tag += ", new since reviewed"
             lines.append(f"  {printable(info.path)}  {info.width}x{info.height} "
                          f"{info.format} {human_size(info.size)}  [{tag}]")
         lines.append("")
@@ -182,6 +187,8 @@ def to_text(result: ScanResult) -> str:
         f"{stats.images} images in {stats.files} files, {stats.groups} groups, "
         f"{human_size(stats.reclaimable_bytes)} reclaimable, {len(result.skipped)} skipped, "
         f"{stats.cache_hits} from cache, {stats.seconds:.1f} s"
+        + (f", {stats.hidden_by_decisions} hidden by your decisions"
+           if stats.hidden_by_decisions else "")
         + (" (cancelled: partial results)" if result.cancelled else ""))
     return "\n".join(lines) + "\n"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from dupeviewer.core import neighbours, similarity
+from dupeviewer.core.decisions import Decided, Outcome
 from dupeviewer.core.model import Group, ImageInfo, Member, Options
 from dupeviewer.core.neighbours import Plan, choose_plan
 from dupeviewer.core.policy import choose_keeper, in_folder
@@ -156,10 +157,17 @@ def _member_order(member: Member) -> tuple[bool, int, str]:
 
 
 def build_groups(images: Sequence[ImageInfo], options: Options,
-                 store: EdgeStore | None = None) -> list[Group]:
+                 store: EdgeStore | None = None,
+                 decided: Decided | None = None) -> list[Group]:
     """Group images (whose candidate digests are filled in) into exact/pixels/near groups.
     With a ``store``, the confirmed edges of the same fingerprints are read from it instead
-    of searched for (and a search's edges are put there)."""
+    of searched for (and a search's edges are put there).
+
+    With ``decided`` (the user's decisions), a copy said not to be a duplicate of another
+    is taken out of that one's group (the clusters, stored or not, are made without the
+    decisions; they only ever take copies out), and a group the user reviewed is left out
+    unless a copy new to it joined, then it comes back with :attr:`Group.new` naming them.
+    ``decided.outcome`` then says how many groups were hidden."""
     classes = identity_classes(images)
     reps = [images[c[0]] if len(c) == 1 else max((images[i] for i in c),
                                                   key=lambda info: info.pixels)
@@ -175,14 +183,35 @@ def build_groups(images: Sequence[ImageInfo], options: Options,
         if store is not None and key:
             store.store_edges(_clusters_key(key, options.threshold), _pack_clusters(found))
     made = _Made(options)
+    lists = [tuple(images[i] for c in cluster for i in classes[c]) for cluster in found]
     for cluster in found:
         grouped.update(cluster)
-        groups.append(made.group(tuple(images[i] for c in cluster for i in classes[c])))
-    for index, cls in enumerate(classes):
-        if index not in grouped and len(cls) > 1:
-            groups.append(made.group(tuple(images[i] for i in cls)))
+    lists += [tuple(images[i] for i in cls) for index, cls in enumerate(classes)
+              if index not in grouped and len(cls) > 1]
+    if decided is None or not len(decided):
+        groups = [made.group(infos) for infos in lists]
+    else:
+        decided.outcome = Outcome()
+        groups = _decide(lists, decided, made)
     made.keep()
     groups.sort(key=lambda g: (-g.reclaimable, g.keep.path))
+    return groups
+
+
+def _decide(lists: list[tuple[ImageInfo, ...]], decided: Decided, made: _Made) -> list[Group]:
+    """The groups of ``lists`` with the user's decisions applied (see :func:`build_groups`):
+    only groups holding a decided picture cost more than a dictionary look-up per copy."""
+    groups = []
+    for infos in lists:
+        parts, applied = decided.split(infos)
+        for part in parts:
+            group = made.group(tuple(part))
+            hidden, new, reviewed = decided.review(group)
+            if hidden:
+                continue
+            if new or applied:
+                group = replace(group, new=new, decisions=tuple(sorted({*applied, *reviewed})))
+            groups.append(group)
     return groups
 
 

@@ -122,6 +122,10 @@ class Group:
     members: tuple[Member, ...]
     keeper: int = 0
     reason: str = ""
+    new: tuple[str, ...] = ()
+    """Paths of copies that joined a group the user had marked reviewed (it came back)."""
+    decisions: tuple[int, ...] = ()
+    """Ids of the user's decisions that changed this group (:mod:`decisions`)."""
     reclaimable: int = field(init=False, compare=False)
     """Bytes freed by trashing every copy but the keeper (and reference copies): worked
     out once, where the group is made (the window sorts 10,000 groups by it)."""
@@ -153,6 +157,10 @@ class Options:
     """Folders whose files are never trashed."""
     file_timeout: float = 60.0
     """Seconds one file may take to fingerprint before it is skipped."""
+    decisions: bool = True
+    """Apply the user's decisions (not duplicates, reviewed) to the groups."""
+    decisions_path: Path | None = None
+    """The decisions file; None = the platform data dir."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +171,8 @@ class Stats:
     reclaimable_bytes: int = 0
     seconds: float = 0.0
     cache_hits: int = 0
+    hidden_by_decisions: int = 0
+    """Groups left out because the user marked them reviewed."""
 
 
 @dataclass(frozen=True, slots=True)

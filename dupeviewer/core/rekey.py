@@ -29,7 +29,8 @@ def rekeyed(group: Group, keeper: int, reason: str, rotations: bool = False) -> 
         match: Match = "keeper" if index == keeper else relation(member.info, best)
         distance = hash_distance(best, member.info, rotations) if match == "near" else 0
         members.append(dataclasses.replace(member, match=match, distance=distance))
-    return Group(kind_of(m.match for m in members), tuple(members), keeper, reason)
+    return Group(kind_of(m.match for m in members), tuple(members), keeper, reason,
+                 group.new, group.decisions)
 
 
 def rule_reason(rule: str, info: ImageInfo, folder: str | None = None) -> str:

@@ -20,6 +20,8 @@ from dupeviewer.core.cancel import (
     Throttled,
     no_progress,
 )
+from dupeviewer.core.decisions import Decided
+from dupeviewer.core.decisions import load as load_decisions
 from dupeviewer.core.discover import cause_of, discover, reason_for, resolve_roots
 from dupeviewer.core.estimate import CONFIRM_COST, GROUP_COST, Overall
 from dupeviewer.core.fingerprint import (
@@ -369,7 +371,8 @@ class _Scan:
         """The snapshot's images, grouped; only the final result uses the cache's stored
         edges (an interim one's would be of fingerprints that are still coming)."""
         images = sorted(snapshot.images, key=lambda i: i.path)
-        groups = build_groups(images, self.options, store)
+        decided, warnings = _decisions(self.options)
+        groups = build_groups(images, self.options, store, decided)
         stats = Stats(
             files=self.files,
             images=len(images),
@@ -377,9 +380,10 @@ class _Scan:
             reclaimable_bytes=sum(g.reclaimable for g in groups),
             seconds=round(snapshot.seconds, 3),
             cache_hits=self.cache_hits,
+            hidden_by_decisions=decided.outcome.hidden if decided is not None else 0,
         )
         return ScanResult(tuple(groups), snapshot.skipped, stats, tuple(images),
-                          tuple(self.roots), cancelled, snapshot.warnings)
+                          tuple(self.roots), cancelled, (*snapshot.warnings, *warnings))
 
     def result(self, seconds: float, cancelled: bool) -> ScanResult:
         if self.interims is not None:
@@ -445,6 +449,13 @@ class _Interims:
             self.cost = time.monotonic() - started
 
 
+def _decisions(options: Options) -> tuple[Decided | None, list[str]]:
+    """The user's decisions to group with (read only), unless the options ignore them."""
+    if not options.decisions:
+        return None, []
+    return load_decisions(options.decisions_path)
+
+
 def scan(roots: Sequence[str | os.PathLike[str]], options: Options | None = None,
          progress: Progress = no_progress, cancel: CancelToken | None = None,
          interim: Callable[[ScanResult], None] | None = None) -> ScanResult:
@@ -482,8 +493,11 @@ def regroup(result: ScanResult, options: Options) -> ScanResult:
     """Group the same fingerprints with other options (threshold, rotations, reference
     folders) without touching the disk: the digests that grouping needs depend only on
     sizes and hashes, which do not change."""
+    decided, warnings = _decisions(options)
     with no_cyclic_gc():
-        groups = build_groups(list(result.images), options)
+        groups = build_groups(list(result.images), options, decided=decided)
     stats = replace(result.stats, groups=len(groups),
-                    reclaimable_bytes=sum(g.reclaimable for g in groups))
-    return replace(result, groups=tuple(groups), stats=stats)
+                    reclaimable_bytes=sum(g.reclaimable for g in groups),
+                    hidden_by_decisions=decided.outcome.hidden if decided is not None else 0)
+    kept = tuple(w for w in result.warnings if w not in warnings)
+    return replace(result, groups=tuple(groups), stats=stats, warnings=(*kept, *warnings))

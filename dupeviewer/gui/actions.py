@@ -64,6 +64,9 @@ class Actions:
     rotations: QCheckBox
     trash_button: QToolButton
     scan_options: QAction
+    not_duplicate: QAction
+    reviewed: QAction
+    decisions: QAction
 
 
 def _action(window: QMainWindow, text: str, tip: str, icon_name: str = "",
@@ -156,6 +159,9 @@ def build_actions(window: QMainWindow) -> Actions:
     menu.addSeparator()
     menu.addActions([mark_near, next_undecided])
     menu.addSeparator()
+    not_duplicate, reviewed, decisions = _lasting_actions(window)
+    menu.addActions([not_duplicate, reviewed, decisions])
+    menu.addSeparator()
     menu.addActions([trash, move_to_folder, undo])
     menu_help = window.menuBar().addMenu(tr("&Help"))
     menu_help.addAction(open_logs)
@@ -168,7 +174,22 @@ def build_actions(window: QMainWindow) -> Actions:
                    mark_near, skipped, quit_action, about, export_json, export_csv,
                    export_paths, open_logs, keep_by, keep_in_folder, keep_this, keep_only,
                    next_undecided, move_to_folder, threshold, threshold_label, rotations,
-                   trash_button, scan_options)
+                   trash_button, scan_options, not_duplicate, reviewed, decisions)
+
+
+def _lasting_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction]:
+    """Decisions that last (their keys, N and R, are the cards' own: shown, not bound)."""
+    tr = window.tr
+    not_duplicate = _action(window, tr("Not a Dupl&icate of the Others") + "\tN",
+                            tr("The current copy is a different picture: never group it "
+                               "with the other copies of this group again (N)"))
+    reviewed = _action(window, tr("&Reviewed, Keep All") + "\tR",
+                       tr("Keep every copy of this group and hide it until a new copy "
+                          "joins it (R)"))
+    decisions = _action(window, tr("Your &Decisions\u2026"),
+                        tr("List your lasting decisions, remove one, export or import "
+                           "them"))
+    return not_duplicate, reviewed, decisions
 
 
 def _decide_actions(window: QMainWindow) -> tuple[QAction, QAction, QAction, QAction]:

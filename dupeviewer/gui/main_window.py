@@ -45,8 +45,10 @@ from dupeviewer.gui.widgets.views import CardsPanel, GroupList
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from dupeviewer.core.decisions import Decision
     from dupeviewer.core.model import Options, ScanResult
     from dupeviewer.core.trash import TrashReport
+    from dupeviewer.gui.dialogs.decisions import DecisionsDialog
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +118,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.demo_folder = ""
+        self.decisions_dialog: DecisionsDialog | None = None
         self.setTabOrder(self.folders.tree, self.groups.bar.search)  # the bar, then the list
         self.setTabOrder(self.groups.view, self.cards.view)
         self.resize(1240, 800)
@@ -197,6 +200,36 @@ class MainWindow(QMainWindow):
         self.prompts.move_confirmed.connect(ops.start_move)
         self.prompts.mark_requested.connect(self.review.set_mark)  # from the compare view
         self.prompts.keep_requested.connect(self.review.decide)
+        self._connect_decisions()
+
+    def _connect_decisions(self) -> None:
+        """Decisions that last: N, R and the Marks menu decide; the status bar's count and
+        Marks > Your Decisions open the list."""
+        a, ops = self.commands, self.ops
+        self.cards.not_duplicate_requested.connect(ops.decide_not_duplicate)
+        self.cards.reviewed_requested.connect(ops.decide_reviewed)
+        a.not_duplicate.triggered.connect(self.cards.not_duplicate_current)
+        a.reviewed.triggered.connect(self.cards.reviewed_current)
+        a.decisions.triggered.connect(self.show_decisions)
+        self.status.decisions_button.clicked.connect(self.show_decisions)
+        ops.decisions_listed.connect(self._on_decisions_listed)
+
+    def show_decisions(self) -> None:
+        from dupeviewer.gui.dialogs.decisions import DecisionsDialog
+
+        dialog = self.decisions_dialog
+        if dialog is None:
+            dialog = self.decisions_dialog = DecisionsDialog(self.loader, self)
+            dialog.forget_requested.connect(self.ops.forget_decision)
+            dialog.export_requested.connect(self.ops.export_decisions)
+            dialog.import_requested.connect(self.ops.import_decisions)
+        dialog.open()
+        self.ops.list_decisions()
+
+    def _on_decisions_listed(self, decisions: list[Decision], hidden: int) -> None:
+        self.status.show_hidden(hidden)
+        if self.decisions_dialog is not None:
+            self.decisions_dialog.set_decisions(decisions, hidden)
 
     def _restore(self) -> None:
         s = self.settings
@@ -346,10 +379,17 @@ class MainWindow(QMainWindow):
         a.scan.setEnabled(bool(folders) and not busy)
         a.cancel.setEnabled(scanning)
         undoable = self.ops.undoable
-        a.undo.setEnabled(undoable > 0 and not busy)
+        a.undo.setEnabled((undoable > 0 or self.ops.last_decision is not None) and not busy)
         a.undo.setStatusTip(plural(self.tr("Put the %n file(s) of the last trash or move back "
                                            "where they were", "", undoable), undoable)
                             if undoable else self.tr("Nothing to undo"))
+        a.undo.setText(self.tr("&Undo Last Trash") if self.ops.last_decision is None
+                       else self.tr("&Undo Decision"))
+        if self.ops.last_decision is not None:
+            a.undo.setStatusTip(self.tr("Take back your last decision: {what}").format(
+                what=self.ops.last_decision.describe()))
+        for action in (a.not_duplicate, a.reviewed):
+            action.setEnabled(len(self.review) > 0 and not busy)
         has_result = self.review.result is not None
         a.export_json.setEnabled(has_result and not busy)
         a.export_csv.setEnabled(has_result and not busy)
@@ -387,6 +427,7 @@ class MainWindow(QMainWindow):
         self.groups.select_group_of(keep, offset)  # the same picture stays in view
         self.cards.select_path(copy)
         self.status.show_skipped(len(result.skipped))
+        self.status.show_hidden(result.stats.hidden_by_decisions)
         self.update_state()
 
     # work -------------------------------------------------------------------------

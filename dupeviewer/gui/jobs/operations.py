@@ -17,6 +17,7 @@ from dupeviewer.gui import text
 from dupeviewer.gui.jobs.workers import (
     Job,
     Relay,
+    decision_work,
     move_work,
     regroup_work,
     scan_work,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from dupeviewer.core.cancel import ProgressEvent
+    from dupeviewer.core.decisions import Decision, DecisionStore
     from dupeviewer.core.model import Options, ScanResult
     from dupeviewer.core.trash import TrashReport, UndoReport
     from dupeviewer.gui.models.review import Review
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["", "scan", "regroup", "trash", "move", "undo"]
+JobKind = Literal["", "scan", "regroup", "trash", "move", "undo", "decision"]
 """What the running job is ("" when none runs)."""
 
 SHUTDOWN_WAIT_MS = 5000
@@ -83,6 +85,7 @@ class Operations(QObject):
     moved = Signal(object, str)  # TrashReport, the folder: as trashed, for a move
     undone = Signal(object, str)  # UndoReport, what happened in words
     failed = Signal(str, str)  # title, message: a job raised
+    decisions_listed = Signal(object, int)  # every Decision newest first, groups they hide
 
     def __init__(self, review: Review, settings: Settings, folders: Callable[[], list[str]],
                  parent: QObject | None = None) -> None:
@@ -101,6 +104,9 @@ class Operations(QObject):
         carries the marks made on them over."""
         self.undoable = pending_undo()
         self.files_trashed = 0  # files this session moved to the Trash
+        self.last_decision: Decision | None = None
+        """The decision this session made last, while it is the last thing done (Undo
+        forgets it); a trash action or a move after it takes Undo back."""
         self.regroup_timer = QTimer(self)
         self.regroup_timer.setSingleShot(True)
         self.regroup_timer.setInterval(REGROUP_DELAY_MS)
@@ -130,6 +136,8 @@ class Operations(QObject):
     def _on_done(self) -> None:
         if self.kind in ("trash", "move", "undo"):
             self.undoable = pending_undo()
+            if self.kind != "undo":
+                self.last_decision = None
         self.job, self.kind = None, ""
         self.busy_changed.emit(False)
         if self.pending_scan:
@@ -301,6 +309,9 @@ class Operations(QObject):
     def undo(self) -> None:
         if self.busy:
             return
+        if self.last_decision is not None:
+            self.undo_decision()
+            return
         job = Job(undo_work(), "undo", self)
         job.finished.connect(self._on_undone)
         job.errored.connect(lambda error: self._on_failed(self.tr("Undo failed"), error))
@@ -332,6 +343,83 @@ class Operations(QObject):
         if report.message:
             lines.append(report.message)
         return "\n".join(lines) or self.tr("Nothing to undo.")
+
+    # decisions --------------------------------------------------------------------
+    def decide_not_duplicate(self, g: int, m: int) -> None:
+        """Copy ``m`` of group ``g`` is not a duplicate of the group's other copies."""
+        group = self.review.groups[g]
+        out = [group.members[m].info]
+        rest = [x.info for i, x in enumerate(group.members) if i != m]
+        name = out[0].path.rsplit("/", 1)[-1]
+        self._decide(lambda store: store.not_duplicates(out, rest),
+                     self.tr("{name} is not a duplicate of the other copies; Undo (Ctrl+Z) "
+                             "takes it back.").format(name=name))
+
+    def decide_reviewed(self, g: int) -> None:
+        """Group ``g`` is reviewed: all its copies are kept, and it is hidden."""
+        members = [m.info for m in self.review.groups[g].members]
+        self._decide(lambda store: store.reviewed(members),
+                     self.tr("Group reviewed: all its copies are kept and it is hidden until "
+                             "a new copy joins it. Undo (Ctrl+Z) takes it back."))
+
+    def forget_decision(self, decision_id: int) -> None:
+        if self.last_decision is not None and self.last_decision.id == decision_id:
+            self.last_decision = None  # nothing left for Undo to take back
+        self._decide(lambda store: store.forget(decision_id),
+                     self.tr("Decision removed: its groups are back."), remember=False)
+
+    def undo_decision(self) -> None:
+        decision = self.last_decision
+        if decision is None:
+            return
+        self.last_decision = None
+        self._decide(lambda store: store.forget(decision.id),
+                     self.tr("Undone: {what}").format(what=decision.describe()),
+                     remember=False)
+
+    def list_decisions(self) -> None:
+        """Read every decision (for the Decisions dialog): ``decisions_listed``."""
+        self._decide(lambda store: None, "", remember=False, regroup=False)
+
+    def import_decisions(self, path: str) -> None:
+        from pathlib import Path
+
+        self._decide(lambda store: store.import_(Path(path)), self.tr(
+            "Imported the decisions of {path}.").format(path=path), remember=False)
+
+    def export_decisions(self, path: str) -> None:
+        from pathlib import Path
+
+        self._decide(lambda store: store.export(Path(path)), self.tr(
+            "Saved the decisions to {path}.").format(path=path), remember=False,
+            regroup=False)
+
+    def _decide(self, change: Callable[[DecisionStore], object], message: str,
+                remember: bool = True, regroup: bool = True) -> None:
+        if self.busy:
+            self._say(self.tr("Busy; try again when the current work is done."), 5000)
+            return
+        options = self.settings.options()
+        result = self.review.result if regroup else None
+        job = Job(decision_work(change, result, options), "decision", self)
+        job.finished.connect(
+            lambda payload: self._on_decided(payload, options, message, remember))
+        job.errored.connect(lambda error: self._on_failed(
+            self.tr("The decision was not saved"), error))
+        self._run(job, "decision")
+
+    def _on_decided(self, payload: tuple[object, ScanResult | None, list[Decision], list[str]],
+                    options: Options, message: str, remember: bool) -> None:
+        outcome, regrouped, decisions, warnings = payload
+        if remember:
+            self.last_decision = outcome  # type: ignore[assignment]
+        hidden = self.review.result.stats.hidden_by_decisions if self.review.result else 0
+        if regrouped is not None and not self.pending_scan and self.review.result is not None:
+            self.regrouped.emit(regrouped, options)
+            hidden = regrouped.stats.hidden_by_decisions
+        if message:
+            self._say(" ".join([message, *warnings[:1]]), 8000)
+        self.decisions_listed.emit(decisions, hidden)
 
     # shutdown ---------------------------------------------------------------------
     def shutdown(self) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent
+from dupeviewer.core.decisions import DecisionError, DecisionStore
 from dupeviewer.core.journal import JournalError
 from dupeviewer.core.moveto import MoveError
 from dupeviewer.core.scan import ScanError
@@ -25,9 +26,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXPECTED = (ScanError, JournalError, MoveError, OSError)
+EXPECTED = (ScanError, JournalError, MoveError, DecisionError, OSError)
 """Failures the engine documents (a folder gone, a journal not ours, a folder that cannot
-receive moved files, a disk error): the
+receive moved files, a decisions file that cannot be written, a disk error): the
 receiver reports them to the user; anything else is a bug and is logged with its trace."""
 
 Work = Callable[[Progress, CancelToken], object]
@@ -135,6 +136,23 @@ def regroup_work(result: ScanResult, options: Options) -> Work:
         from dupeviewer.core.scan import regroup
 
         return regroup(result, options)
+
+    return work
+
+
+def decision_work(change: Callable[[DecisionStore], object], result: ScanResult | None,
+                  options: Options) -> Work:
+    """Change the decisions file (``change`` gets the store), then regroup ``result`` with
+    the decisions as they are now: (what ``change`` returned, the regrouped result or None,
+    every decision newest first, the store's warnings)."""
+
+    def work(progress: Progress, cancel: CancelToken) -> object:
+        from dupeviewer.core.scan import regroup
+
+        store = DecisionStore(options.decisions_path)
+        outcome = change(store)
+        regrouped = regroup(result, options) if result is not None else None
+        return outcome, regrouped, store.all(), list(store.warnings)
 
     return work
 

@@ -198,6 +198,8 @@ class MemberModel(ReviewModel):
         if role == MemberRole.Taken:
             return info.taken or ""
         if role == MemberRole.Similarity:
+            if info.path in self._group.new:  # it brought back a group marked reviewed
+                return self.tr("New since reviewed") + "  \u00b7  " + similarity(member)
             return similarity(member)
         if role == MemberRole.IsKeeper:
             return m == self._group.keeper

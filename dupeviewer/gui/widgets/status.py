@@ -46,6 +46,14 @@ class StatusBar(QStatusBar):
         self.skipped_button.hide()
         self.skipped_button.setAccessibleName(self.tr("Skipped files"))
         self.addPermanentWidget(self.skipped_button)
+        self.decisions_button = QToolButton()
+        self.decisions_button.setObjectName("decisions-count")
+        self.decisions_button.setAutoRaise(True)
+        self.decisions_button.setToolTip(self.tr("Show your decisions ('not duplicates', "
+                                                 "'reviewed'); each can be removed"))
+        self.decisions_button.setAccessibleName(self.tr("Groups hidden by your decisions"))
+        self.decisions_button.hide()
+        self.addPermanentWidget(self.decisions_button)
 
     def warn_settings(self, file: str, why: str) -> None:
         """A file that is not ours sits where the settings live: say they are not saved."""
@@ -78,6 +86,12 @@ class StatusBar(QStatusBar):
     def show_skipped(self, count: int) -> None:
         self.skipped_button.setText(plural(self.tr("%n skipped", "", count), count))
         self.skipped_button.setVisible(count > 0)
+
+    def show_hidden(self, count: int) -> None:
+        """``14 groups hidden by your decisions``; nothing when none are."""
+        self.decisions_button.setText(plural(self.tr("%n group(s) hidden by your decisions",
+                                                     "", count), count))
+        self.decisions_button.setVisible(count > 0)
 
     def show_progress(self, done: int, total: int) -> None:
         self.busy.setRange(0, total)  # 0, 0: a busy indicator until the count is known

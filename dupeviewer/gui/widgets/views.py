@@ -52,6 +52,10 @@ KEEP_KEY = Qt.Key.Key_P
 """Pick the current copy as the keeper; the others get the pre-set marks."""
 KEEP_ONLY_KEY = Qt.Key.Key_O
 """Keep only the current copy: the others are all marked."""
+NOT_DUPLICATE_KEY = Qt.Key.Key_N
+"""The current copy is not a duplicate of the group's other copies (a lasting decision)."""
+REVIEWED_KEY = Qt.Key.Key_R
+"""The group is reviewed: keep all its copies, hide it until a new copy joins."""
 
 
 class GroupListView(QListView):
@@ -289,6 +293,8 @@ class CardsPanel(QWidget):
     compare_requested = Signal(int)  # member row
     decided = Signal()  # the user picked the keeper of the shown group
     rule_requested = Signal(str, int)  # a keep-by rule for one group (its Review index)
+    not_duplicate_requested = Signal(int, int)  # group, member: not a duplicate of the rest
+    reviewed_requested = Signal(int)  # group: reviewed, keep all
 
     def __init__(self, review: Review, loader: ThumbnailLoader,
                  parent: QWidget | None = None) -> None:
@@ -358,7 +364,7 @@ class CardsPanel(QWidget):
         self.footer.setContentsMargins(0, 6, 4, 8)
         self.card_keys = self.tr(
             "Space marks a copy  \u00b7  \u2190 \u2192 copies  \u00b7  \u2191 \u2193 groups  "
-            "\u00b7  Enter compares")
+            "\u00b7  Enter compares  \u00b7  N not a duplicate  \u00b7  R reviewed")
         self.table_keys = self.tr(  # TABLE_COPY_KEYS: the arrows move along the rows
             "Space marks a copy  \u00b7  \u2191 \u2193 copies  \u00b7  J K groups  "
             "\u00b7  Enter compares")
@@ -457,6 +463,15 @@ class CardsPanel(QWidget):
         self.review.decide(self.model.group, row, rest)
         self.decided.emit()
 
+    def not_duplicate_current(self) -> None:
+        row = self.current_row()
+        if 0 <= row < self.model.rowCount() and self.model.group >= 0:
+            self.not_duplicate_requested.emit(self.model.group, row)
+
+    def reviewed_current(self) -> None:
+        if self.model.group >= 0:
+            self.reviewed_requested.emit(self.model.group)
+
     def handle_key(self, event: QKeyEvent) -> bool:
         """The review keys, wherever the focus is in the review: True if handled."""
         key = Qt.Key(event.key())
@@ -473,6 +488,10 @@ class CardsPanel(QWidget):
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.current_row() >= 0:
                 self.compare_requested.emit(self.current_row())
+        elif key == NOT_DUPLICATE_KEY:
+            self.not_duplicate_current()
+        elif key == REVIEWED_KEY:
+            self.reviewed_current()
         else:
             return False
         return True
@@ -551,4 +570,11 @@ class CardsPanel(QWidget):
         g = self.model.group
         for rule, label in keep_rules(self.tr):
             rules.addAction(label, partial(self.rule_requested.emit, rule, g))
+        menu.addSeparator()
+        keys = QKeySequence(NOT_DUPLICATE_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Not a Duplicate of the Others") + "\t" + keys,
+                       partial(self.not_duplicate_requested.emit, g, row))
+        keys = QKeySequence(REVIEWED_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+        menu.addAction(self.tr("Reviewed, Keep All") + "\t" + keys,
+                       partial(self.reviewed_requested.emit, g))
         return menu
