@@ -191,9 +191,10 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _fsync_folder(folder: Path) -> None:
+def sync_folder(folder: str | Path) -> None:
+    """Make a folder's new or removed names durable (where the system allows it)."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(folder or ".", os.O_RDONLY)
     except OSError:
         return
     try:
@@ -276,7 +277,7 @@ class Journal:
                 _write_all(fd, prefix + line)
                 os.fsync(fd)
                 if not data:
-                    _fsync_folder(self.path.parent)
+                    sync_folder(self.path.parent)
                 return
             finally:
                 os.close(fd)
@@ -292,7 +293,7 @@ class Journal:
         finally:
             os.close(fd)
         os.replace(temporary, self.path)
-        _fsync_folder(self.path.parent)
+        sync_folder(self.path.parent)
         log.info("journal %s: marked as a dupeviewer journal", self.path)
 
     def read(self) -> Contents:

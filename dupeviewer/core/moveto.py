@@ -17,14 +17,22 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
+from dupeviewer.core.cancel import CancelToken, Progress, no_progress
 from dupeviewer.core.discover import reason_for
-from dupeviewer.core.journal import Journal, default_journal_path
 from dupeviewer.core.place import free_name, place
-from dupeviewer.core.trash import Outcome, Request, TrashReport, journal_digest, verify
+from dupeviewer.core.trash import (
+    Outcome,
+    Request,
+    TrashReport,
+    journal_digest,
+    run_batch,
+    verify,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from dupeviewer.core.journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -136,18 +144,5 @@ def move(requests: Sequence[Request], destination: str, roots: Sequence[str] = (
             problem = f"{destination} is where some of the marked files already are"
     if problem is not None:
         raise MoveError(problem)
-    journal = journal if journal is not None else Journal(default_journal_path())
-    journal.check()
-    cancel = cancel or CancelToken()
-    batch = journal.new_batch()
-    outcomes: list[Outcome] = []
-    for done, request in enumerate(requests):
-        if cancel.cancelled:
-            return TrashReport(tuple(outcomes), cancelled=True)
-        progress(ProgressEvent("move", done, len(requests), request.victim.path))
-        outcome = _move_one(request, destination, journal, batch)
-        outcomes.append(outcome)
-        if not outcome.ok:
-            log.warning("%s: %s", outcome.path, outcome.reason)
-    progress(ProgressEvent("move", len(requests), len(requests), ""))
-    return TrashReport(tuple(outcomes))
+    return run_batch(requests, lambda request, journal, batch: _move_one(
+        request, destination, journal, batch), "move", journal, progress, cancel)

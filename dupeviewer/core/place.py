@@ -15,6 +15,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 from dupeviewer.core.fingerprint import byte_digest, digest_like
+from dupeviewer.core.journal import sync_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -31,20 +32,6 @@ def free_name(folder: str, name: str, taken: Callable[[str], bool] = os.path.lex
         if not taken(candidate):
             return candidate
     raise FileExistsError(errno.EEXIST, "no free name left", os.path.join(folder, name))
-
-
-def sync_folder(folder: str) -> None:
-    """Make a folder's new or removed names durable (where the system allows it)."""
-    try:
-        fd = os.open(folder or ".", os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _copy_new(source: str, target: str, digest: str) -> None:

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dupeviewer.core.cancel import CancelToken, Progress, ProgressEvent, no_progress
+from dupeviewer.core.cancel import CancelToken, Phase, Progress, ProgressEvent, no_progress
 from dupeviewer.core.discover import reason_for
 from dupeviewer.core.fingerprint import byte_digest, pixel_digest, same_bytes
 from dupeviewer.core.journal import Journal, JournalError, default_journal_path
@@ -252,6 +252,16 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
 
     Raises :class:`JournalError`, before anything moves, when the journal's path holds a
     file that is not provably this app's journal."""
+    return run_batch(requests, lambda request, journal, batch: _trash_recorded(
+        request, journal, batch, send), "trash", journal, progress, cancel)
+
+
+def run_batch(requests: Sequence[Request], act: Callable[[Request, Journal, str], Outcome],
+              phase: Phase, journal: Journal | None = None, progress: Progress = no_progress,
+              cancel: CancelToken | None = None) -> TrashReport:
+    """One journalled batch: ``act`` on each request in turn (it records each file in the
+    journal), with progress, cancelling between files, and a warning per failure. The trash
+    and the move to a folder share it."""
     journal = journal if journal is not None else Journal(default_journal_path())
     journal.check()
     cancel = cancel or CancelToken()
@@ -260,12 +270,12 @@ def trash(requests: Sequence[Request], journal: Journal | None = None,
     for done, request in enumerate(requests):
         if cancel.cancelled:
             return TrashReport(tuple(outcomes), cancelled=True)
-        progress(ProgressEvent("trash", done, len(requests), request.victim.path))
-        outcome = _trash_recorded(request, journal, batch, send)
+        progress(ProgressEvent(phase, done, len(requests), request.victim.path))
+        outcome = act(request, journal, batch)
         outcomes.append(outcome)
         if not outcome.ok:
             log.warning("%s: %s", outcome.path, outcome.reason)
-    progress(ProgressEvent("trash", len(requests), len(requests), ""))
+    progress(ProgressEvent(phase, len(requests), len(requests), ""))
     return TrashReport(tuple(outcomes))
 
 
