@@ -516,10 +516,21 @@ class Decided:
             return False, (), ()
         best: tuple[int, list[int]] | None = None
         for decision in sorted(touching, reverse=True):  # the newest decision first
+            pictures = self.decisions[decision].sides[0]
             used: set[int] = set()
-            new = []
-            for index, ks in enumerate(member_keys):
+            unplaced = []
+            for index, ks in enumerate(member_keys):  # a copy still where it was, first
+                path = group.members[index].path
                 slot = next((i for k in ks for d, i in self.reviewed.get(k, ())
+                             if d == decision and i not in used
+                             and pictures[i].path == path), None)
+                if slot is None:
+                    unplaced.append(index)
+                else:
+                    used.add(slot)
+            new = []
+            for index in unplaced:
+                slot = next((i for k in member_keys[index] for d, i in self.reviewed.get(k, ())
                              if d == decision and i not in used), None)
                 if slot is None:
                     new.append(index)

@@ -49,6 +49,10 @@ def drop_paths(selection: Selection, gone: Collection[str], options: Options) ->
             continue
         marked_paths = {group.members[m].path for m in selection.marked[g]}
         rebuilt = make_group([m.info for m in left], options)
+        if group.new or group.decisions:  # what the user's decisions said stays said
+            rebuilt = dataclasses.replace(
+                rebuilt, new=tuple(p for p in group.new if p not in gone),
+                decisions=group.decisions)
         kept = [m for m, x in enumerate(rebuilt.members) if x.path == group.keep.path]
         if kept and kept[0] != rebuilt.keeper:
             # the keeper the user or a rule chose stays the keeper

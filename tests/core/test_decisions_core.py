@@ -105,10 +105,10 @@ def test_a_byte_copy_of_a_reviewed_picture_is_a_new_copy(tmp_path: Path,
     first = _scan(root, cache_file)
     DecisionStore().reviewed([m.info for m in first.groups[0].members])
     assert _scan(root, cache_file).groups == ()
-    shutil.copy2(big, root / "big copy.jpg")
+    shutil.copy2(big, root / "a big copy.jpg")  # before big.jpg in the group's order
     back = _scan(root, cache_file)
-    assert _names(back) == [{"big.jpg", "big copy.jpg", "small.jpg"}]
-    assert len(back.groups[0].new) == 1
+    assert _names(back) == [{"big.jpg", "a big copy.jpg", "small.jpg"}]
+    assert [p.rsplit("/", 1)[1] for p in back.groups[0].new] == ["a big copy.jpg"]
 
 
 def test_not_duplicates_never_come_back_together_through_a_third_copy(
@@ -181,3 +181,23 @@ def test_the_cli_lists_exports_imports_and_forgets(tmp_path: Path, cache_file: P
     missing = run_cli("decisions", "forget", "999")
     assert missing.returncode == 1
     assert "no decision 999" in missing.stderr
+
+
+def test_a_returned_group_keeps_its_new_copy_after_another_copy_is_trashed(
+        tmp_path: Path, cache_file: Path) -> None:
+    from dupeviewer.core.policy import Selection
+    from dupeviewer.core.remaining import drop_paths
+
+    root = tmp_path / "photos"
+    big, _ = _near_pair(root)
+    with Image.open(big) as picture:
+        picture.resize((360, 270), Image.Resampling.LANCZOS).save(root / "middle.jpg",
+                                                                 quality=88)
+    first = _scan(root, cache_file)
+    DecisionStore().reviewed([m.info for m in first.groups[0].members])
+    shutil.copy2(big, root / "big copy.jpg")
+    back = _scan(root, cache_file)
+    selection = Selection(back.groups)
+    drop_paths(selection, {str(root / "small.jpg")}, Options())
+    assert [p.rsplit("/", 1)[1] for p in selection.groups[0].new] == ["big copy.jpg"]
+    assert selection.groups[0].decisions == back.groups[0].decisions != ()
